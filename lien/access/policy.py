@@ -1,0 +1,172 @@
+"""The access policy: the one place that answers "may this user see / do this?".
+
+Deny by default. A right comes from a role the user holds in their organisation, never from
+being an organisation admin as such; rights of several roles add up. Records of another
+organisation are never found (404), so their existence does not leak.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+from lien.accounts.models import Role
+
+
+class Perm:
+    """Rights, named `area.verb`. Later issues add theirs here and to ROLE_PERMISSIONS."""
+
+    MANAGE_USERS = "accounts.manage_users"
+    MANAGE_TEAMS = "accounts.manage_teams"
+    VIEW_AUDIT = "audit.view"
+    VIEW_REPORTS = "reports.view"
+    VIEW_PERSONS = "people.view"
+    VIEW_SENSITIVE = "people.view_sensitive"
+    READ_TEAM_NOTES = "casework.read_team_notes"
+    READ_SHARED_NOTES = "casework.read_shared_notes"
+    WRITE_LIAISON_NOTES = "casework.write_liaison_notes"
+    ADD_ENCOUNTERS = "outreach.add_encounters"
+    MANAGE_TEAM_SETTINGS = "accounts.manage_team_settings"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset({Perm.MANAGE_USERS, Perm.MANAGE_TEAMS, Perm.VIEW_AUDIT}),
+    Role.COORDINATOR: frozenset(
+        {
+            Perm.VIEW_PERSONS,
+            Perm.VIEW_SENSITIVE,
+            Perm.READ_TEAM_NOTES,
+            Perm.READ_SHARED_NOTES,
+            Perm.ADD_ENCOUNTERS,
+            Perm.MANAGE_TEAM_SETTINGS,
+            Perm.VIEW_REPORTS,
+        }
+    ),
+    Role.SOCIAL_WORKER: frozenset(
+        {
+            Perm.VIEW_PERSONS,
+            Perm.VIEW_SENSITIVE,
+            Perm.READ_TEAM_NOTES,
+            Perm.READ_SHARED_NOTES,
+            Perm.ADD_ENCOUNTERS,
+        }
+    ),
+    Role.HOUSE_MANAGER: frozenset(
+        {Perm.VIEW_PERSONS, Perm.READ_SHARED_NOTES, Perm.WRITE_LIAISON_NOTES}
+    ),
+    Role.FIELD_VOLUNTEER: frozenset({Perm.VIEW_PERSONS, Perm.ADD_ENCOUNTERS}),
+    Role.ANALYST: frozenset({Perm.VIEW_REPORTS}),
+}
+
+# Roles whose holders reach personal data (of the people served, or of staff accounts and the
+# audit trail): they must use a second factor when LIEN_REQUIRE_MFA is on.
+ROLES_REQUIRING_MFA = frozenset(
+    {
+        Role.ADMIN,
+        Role.COORDINATOR,
+        Role.SOCIAL_WORKER,
+        Role.HOUSE_MANAGER,
+        Role.FIELD_VOLUNTEER,
+    }
+)
+
+
+def _is_member(user) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and getattr(user, "organisation_id", None) is not None
+    )
+
+
+def permissions_of(user) -> frozenset[str]:
+    if not _is_member(user):
+        return frozenset()
+    granted: set[str] = set()
+    for role in user.roles:
+        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(granted)
+
+
+def has_perm(user, perm: str) -> bool:
+    return perm in permissions_of(user)
+
+
+def requires_mfa(user) -> bool:
+    return _is_member(user) and bool(user.roles & ROLES_REQUIRING_MFA)
+
+
+def is_member(user) -> bool:
+    """Any authenticated, active user of an organisation (the Today page, their own account)."""
+    return _is_member(user)
+
+
+V = TypeVar("V", bound=Callable)
+
+
+def require(perm: str | None) -> Callable[[V], V]:
+    """Guard a view: `perm=None` asks only for an active member of an organisation."""
+
+    def decorator(view: V) -> V:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not _is_member(request.user):
+                raise PermissionDenied
+            if perm is not None and not has_perm(request.user, perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.lien_access = perm or "member"
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def get_or_404(queryset: models.QuerySet, **lookup):
+    """Fetch one object from a queryset already scoped to the user, or answer 404."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+# Querysets: every list starts here. Other organisations' rows are never in them.
+
+
+def _none_unless_member(user, queryset: models.QuerySet) -> models.QuerySet | None:
+    if not _is_member(user):
+        return queryset.none()
+    return None
+
+
+def teams_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    denied = _none_unless_member(user, queryset)
+    if denied is not None:
+        return denied
+    return queryset.filter(organisation_id=user.organisation_id)
+
+
+def users_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    if not has_perm(user, Perm.MANAGE_USERS):
+        return queryset.none()
+    return queryset.filter(organisation_id=user.organisation_id)
+
+
+def audit_events_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    if not has_perm(user, Perm.VIEW_AUDIT):
+        return queryset.none()
+    return queryset.filter(organisation_id=user.organisation_id)
+
+
+def my_teams(user, queryset: models.QuerySet) -> models.QuerySet:
+    """The teams the user belongs to."""
+    denied = _none_unless_member(user, queryset)
+    if denied is not None:
+        return denied
+    return queryset.filter(
+        organisation_id=user.organisation_id, team_memberships__user=user
+    ).distinct()

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "lien.audit"
+    label = "audit"
+    verbose_name = _("Audit")
+
+    def ready(self) -> None:
+        from lien.audit import receivers  # noqa: F401

@@ -1,0 +1,68 @@
+"""Writing audit events. Call `record` inside the transaction of the change it describes, so
+that a failed audit write fails the change too."""
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lien.audit import context
+from lien.audit.models import AuditEvent
+
+# Every action Lien records, with the label an admin reads in the audit trail.
+ACTIONS: dict[str, str] = {
+    "auth.login": _("Logged in"),
+    "auth.logout": _("Logged out"),
+    "auth.login_failed": _("Failed login"),
+    "auth.session_expired": _("Session expired"),
+    "auth.password_changed": _("Password changed"),
+    "auth.password_reset": _("Password reset"),
+    "mfa.added": _("Second factor added"),
+    "mfa.removed": _("Second factor removed"),
+    "mfa.recovery_codes_reset": _("Recovery codes regenerated"),
+    "mfa.failed": _("Failed second-factor code"),
+    "user.invited": _("User invited"),
+    "user.invitation_accepted": _("Invitation accepted"),
+    "user.changed": _("User changed"),
+    "user.deactivated": _("User deactivated"),
+    "user.reactivated": _("User reactivated"),
+    "team.created": _("Team created"),
+    "team.changed": _("Team changed"),
+    "team.archived": _("Team archived"),
+    "audit.viewed": _("Audit trail viewed"),
+}
+
+
+def object_type_of(obj: models.Model) -> str:
+    return obj._meta.label_lower
+
+
+def record(
+    *,
+    action: str,
+    actor=None,
+    organisation=None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    fields: Iterable[str] = (),
+) -> AuditEvent:
+    """Append one audit event. `fields` names what changed; values are never stored."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    if obj is not None:
+        object_type = object_type_of(obj)
+        object_id = str(getattr(obj, "public_id", "") or obj.pk)
+    if organisation is None and actor is not None and getattr(actor, "pk", None):
+        organisation = actor.organisation
+    request = context.current()
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        organisation=organisation,
+        object_type=object_type,
+        object_id=object_id,
+        fields=sorted(set(fields)),
+        ip=request.ip if request else None,
+        request_id=request.request_id if request else "",
+    )

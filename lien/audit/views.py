@@ -1,0 +1,76 @@
+from datetime import datetime, time, timedelta
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from lien.access import policy
+from lien.access.policy import Perm
+from lien.accounts.models import User
+from lien.audit.forms import AuditFilterForm
+from lien.audit.models import AuditEvent
+from lien.audit.services import ACTIONS, record
+
+PAGE_SIZE = 50
+
+
+def _local_midnight(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _page(request, events):
+    # Keyset pagination would be faster at depth; pages past the first few are rare and the
+    # (organisation, time) index keeps OFFSET cheap for them.
+    paginator = Paginator(events.select_related("actor"), PAGE_SIZE, allow_empty_first_page=True)
+    page = paginator.get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.label = ACTIONS.get(event.action, event.action)
+    return page
+
+
+@policy.require(Perm.VIEW_AUDIT)
+def event_list(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.visible_to(request.user)
+    actors = User.objects.filter(organisation_id=request.user.organisation_id)
+    form = AuditFilterForm(request.GET or None, actors=actors)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["actor"]:
+            events = events.filter(actor=data["actor"])
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["date_from"]:
+            events = events.filter(occurred_at__gte=_local_midnight(data["date_from"]))
+        if data["date_to"]:
+            end = _local_midnight(data["date_to"] + timedelta(days=1))
+            events = events.filter(occurred_at__lt=end)
+    page = _page(request, events)
+    record(action="audit.viewed", actor=request.user, object_type="audit.auditevent")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/event_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@policy.require(Perm.VIEW_AUDIT)
+def object_history(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    events = AuditEvent.objects.visible_to(request.user).for_object(object_type, object_id)
+    if not events.exists():
+        # Nothing of this organisation's: the object is another's, or does not exist.
+        raise Http404
+    page = _page(request, events)
+    record(
+        action="audit.viewed",
+        actor=request.user,
+        object_type=object_type[:64],
+        object_id=object_id[:64],
+    )
+    return render(
+        request,
+        "audit/object_history.html",
+        {"page": page, "object_type": object_type, "object_id": object_id},
+    )

@@ -1,0 +1,25 @@
+"""Optimistic locking: a row carries a version; a write names the version it was based on."""
+
+from django.db import models
+
+
+class EditConflict(Exception):
+    """Someone saved the record after the form was opened."""
+
+    def __init__(self, current):
+        super().__init__("the record changed since it was read")
+        self.current = current
+
+
+def claim_version(instance: models.Model, *, expected: int) -> None:
+    """Bump the row's version if it is still `expected`, else raise EditConflict.
+
+    Call it inside the write's transaction, before saving the other fields.
+    """
+    model = type(instance)
+    updated = model._base_manager.filter(pk=instance.pk, version=expected).update(
+        version=models.F("version") + 1
+    )
+    if updated != 1:
+        raise EditConflict(model._base_manager.get(pk=instance.pk))
+    instance.version = expected + 1

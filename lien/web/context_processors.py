@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lien.access import policy
+from lien.access.policy import Perm
+
+# The modules of the navigation: (url name, label, right needed; None = any member).
+MODULES = [
+    ("web:today", _("Today"), None),
+]
+ADMIN_MODULES = [
+    ("accounts:user_list", _("Users"), Perm.MANAGE_USERS),
+    ("accounts:team_list", _("Teams"), Perm.MANAGE_TEAMS),
+    ("audit:event_list", _("Audit trail"), Perm.VIEW_AUDIT),
+]
+
+
+def _links(request, modules):
+    path = request.path
+    links = []
+    for name, label, perm in modules:
+        if perm is None or policy.has_perm(request.user, perm):
+            url = reverse(name)
+            links.append({"url": url, "label": label, "current": path.startswith(url)})
+    return links
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not policy.is_member(user):
+        return {"demo_mode": settings.DEMO_MODE}
+    return {
+        "demo_mode": settings.DEMO_MODE,
+        "nav_modules": _links(request, MODULES),
+        "nav_admin": _links(request, ADMIN_MODULES),
+    }

@@ -1,0 +1,133 @@
+"""Fictional demo organisations: every name here is invented; no real person is described."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from lien.accounts.models import Membership, Organisation, Role, Team, TeamMembership, User
+
+DEMO_PASSWORD = "lien-demo-2026"  # noqa: S105 (refused outside demo mode)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    roles: tuple[str, ...]
+    teams: tuple[str, ...]
+
+
+DEMO = [
+    (
+        "Travail de rue Molenbeek (démo)",
+        Organisation.Kind.STREET_WORK,
+        ["Maritime – Gare de l'Ouest", "Centre historique – Heyvaert"],
+        [
+            DemoUser("admin@rue.example", "Nadia Admin", (Role.ADMIN,), ()),
+            DemoUser(
+                "coordination@rue.example",
+                "Karim Coordination",
+                (Role.COORDINATOR,),
+                ("Maritime – Gare de l'Ouest", "Centre historique – Heyvaert"),
+            ),
+            DemoUser(
+                "educ@rue.example",
+                "Sofia Éducatrice",
+                (Role.SOCIAL_WORKER,),
+                ("Maritime – Gare de l'Ouest",),
+            ),
+            DemoUser(
+                "benevole@rue.example",
+                "Jonas Bénévole",
+                (Role.FIELD_VOLUNTEER,),
+                ("Centre historique – Heyvaert",),
+            ),
+            DemoUser(
+                "gestion@rue.example",
+                "Lotte Gestionnaire",
+                (Role.HOUSE_MANAGER,),
+                ("Centre historique – Heyvaert",),
+            ),
+            DemoUser("analyse@rue.example", "Wim Analyste", (Role.ANALYST,), ()),
+        ],
+    ),
+    (
+        "Habitat solidaire (démo)",
+        Organisation.Kind.COHOUSING,
+        ["Maison des hommes (10)", "Maison des femmes (12)"],
+        [
+            # In a small association the admin is often the social worker too.
+            DemoUser(
+                "as@habitat.example",
+                "Claire Assistante sociale",
+                (Role.ADMIN, Role.SOCIAL_WORKER),
+                ("Maison des hommes (10)", "Maison des femmes (12)"),
+            ),
+            DemoUser(
+                "coordination@habitat.example",
+                "Marc Coordination",
+                (Role.COORDINATOR,),
+                ("Maison des hommes (10)", "Maison des femmes (12)"),
+            ),
+            DemoUser(
+                "maison.hommes@habitat.example",
+                "Famille Peeters (gestion)",
+                (Role.HOUSE_MANAGER,),
+                ("Maison des hommes (10)",),
+            ),
+            DemoUser(
+                "maison.femmes@habitat.example",
+                "Famille Diallo (gestion)",
+                (Role.HOUSE_MANAGER,),
+                ("Maison des femmes (12)",),
+            ),
+            DemoUser(
+                "benevole@habitat.example",
+                "Inès Bénévole",
+                (Role.FIELD_VOLUNTEER,),
+                ("Maison des femmes (12)",),
+            ),
+            DemoUser("analyse@habitat.example", "Tom Analyste", (Role.ANALYST,), ()),
+        ],
+    ),
+]
+
+
+def load_demo() -> list[DemoUser]:
+    """Create (or complete) the demo organisations; running it twice changes nothing."""
+    if not settings.DEMO_MODE:
+        raise ImproperlyConfigured(
+            "Demo data is only loaded with LIEN_DEMO=1, never in production."
+        )
+    loaded = []
+    with transaction.atomic():
+        for name, kind, team_names, users in DEMO:
+            organisation, _ = Organisation.objects.get_or_create(
+                name=name, defaults={"kind": kind, "is_demo": True}
+            )
+            teams = {
+                team_name: Team.objects.get_or_create(organisation=organisation, name=team_name)[0]
+                for team_name in team_names
+            }
+            for demo in users:
+                user = User.objects.filter(email=demo.email).first()
+                if user is None:
+                    user = User.objects.create_user(
+                        email=demo.email,
+                        password=DEMO_PASSWORD,
+                        full_name=demo.full_name,
+                        organisation=organisation,
+                        is_demo=True,
+                    )
+                for role in demo.roles:
+                    Membership.objects.get_or_create(
+                        organisation=organisation, user=user, role=role
+                    )
+                for team_name in demo.teams:
+                    TeamMembership.objects.get_or_create(
+                        organisation=organisation, user=user, team=teams[team_name]
+                    )
+                loaded.append(demo)
+    return loaded
