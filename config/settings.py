@@ -244,15 +244,26 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env("LIEN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("LIEN_FROM_EMAIL", "lien@localhost")
 if PRODUCTION:
-    EMAIL_BACKEND = env("LIEN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-    EMAIL_HOST = env("LIEN_EMAIL_HOST", "localhost")
-    EMAIL_PORT = envint("LIEN_EMAIL_PORT", 25)
-    EMAIL_HOST_USER = env("LIEN_EMAIL_USER")
-    EMAIL_HOST_PASSWORD = env("LIEN_EMAIL_PASSWORD")
-    EMAIL_USE_TLS = envbool("LIEN_EMAIL_TLS", True)
+    MAILERS = {
+        "default": {
+            "BACKEND": env("LIEN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+            "OPTIONS": {
+                "host": env("LIEN_EMAIL_HOST", "localhost"),
+                "port": envint("LIEN_EMAIL_PORT", 587),
+                "username": env("LIEN_EMAIL_USER"),
+                "password": env("LIEN_EMAIL_PASSWORD"),
+                "use_tls": envbool("LIEN_EMAIL_TLS", True),
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": env("LIEN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+        }
+    }
 
 # Encryption at rest: Fernet keys (newest first) and a separate key for blind indexes.
 LIEN_KEYS_FILE = env("LIEN_KEYS_FILE", str(VAR_DIR / "keys.json"))
