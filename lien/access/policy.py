@@ -15,6 +15,8 @@ from django.http import Http404
 
 from lien.accounts.models import Role
 
+V = TypeVar("V", bound=Callable)
+
 
 class Perm:
     """Rights, named `area.verb`. Later issues add theirs here and to ROLE_PERMISSIONS."""
@@ -74,6 +76,43 @@ ROLES_REQUIRING_MFA = frozenset(
 )
 
 
+# Views of libraries, named by URL name. Lien's own views say their rule with `require`.
+PUBLIC_VIEWS = frozenset(
+    {
+        "account_login",
+        "account_logout",
+        "account_inactive",
+        "account_signup",  # answers "sign-up is closed"
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+        "mfa_authenticate",  # the second step of a login
+        "set_language",
+    }
+)
+SELF_SERVICE_VIEWS = frozenset(
+    {
+        "account_reauthenticate",
+        "account_change_password",
+        "mfa_index",
+        "mfa_reauthenticate",
+        "mfa_activate_totp",
+        "mfa_deactivate_totp",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "usersessions_list",
+    }
+)
+
+
+def public(view: V) -> V:
+    """Mark one of Lien's views as reachable without logging in (health, invitation)."""
+    view.lien_access = "public"
+    return view
+
+
 def _is_member(user) -> bool:
     return bool(
         user is not None
@@ -103,9 +142,6 @@ def requires_mfa(user) -> bool:
 def is_member(user) -> bool:
     """Any authenticated, active user of an organisation (the Today page, their own account)."""
     return _is_member(user)
-
-
-V = TypeVar("V", bound=Callable)
 
 
 def require(perm: str | None) -> Callable[[V], V]:

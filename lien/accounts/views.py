@@ -209,6 +209,7 @@ def team_archive(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect("accounts:team_list")
 
 
+@policy.public
 @login_not_required
 def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """Public by necessity: the signed token is the access check."""

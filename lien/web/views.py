@@ -17,6 +17,7 @@ def today(request: HttpRequest) -> HttpResponse:
     return render(request, "web/today.html", {"teams": teams, "roles": roles})
 
 
+@policy.public
 @login_not_required
 @never_cache
 @require_GET
