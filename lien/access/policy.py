@@ -7,15 +7,12 @@ organisation are never found (404), so their existence does not leak.
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
 from lien.accounts.models import Role
-
-V = TypeVar("V", bound=Callable)
 
 
 class Perm:
@@ -107,7 +104,7 @@ SELF_SERVICE_VIEWS = frozenset(
 )
 
 
-def public(view: V) -> V:
+def public[F: Callable](view: F) -> F:
     """Mark one of Lien's views as reachable without logging in (health, invitation)."""
     view.lien_access = "public"
     return view
@@ -144,10 +141,10 @@ def is_member(user) -> bool:
     return _is_member(user)
 
 
-def require(perm: str | None) -> Callable[[V], V]:
+def require[F: Callable](perm: str | None) -> Callable[[F], F]:
     """Guard a view: `perm=None` asks only for an active member of an organisation."""
 
-    def decorator(view: V) -> V:
+    def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not _is_member(request.user):
