@@ -177,7 +177,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lien"
 MFA_RECOVERY_CODE_COUNT = 10
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are recorded at login (to end them all on deactivation), not touched on each request.
+USERSESSIONS_TRACK_ACTIVITY = False
 LIEN_REQUIRE_MFA = envbool("LIEN_REQUIRE_MFA", not DEMO_MODE)
 
 # Sessions: stored in the database so that deactivation can end them at once.

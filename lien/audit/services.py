@@ -53,13 +53,14 @@ def record(
     if obj is not None:
         object_type = object_type_of(obj)
         object_id = str(getattr(obj, "public_id", "") or obj.pk)
-    if organisation is None and actor is not None and getattr(actor, "pk", None):
-        organisation = actor.organisation
+    organisation_id = organisation.pk if organisation is not None else None
+    if organisation_id is None and actor is not None:
+        organisation_id = getattr(actor, "organisation_id", None)
     request = context.current()
     return AuditEvent.objects.create(
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
-        organisation=organisation,
+        organisation_id=organisation_id,
         object_type=object_type,
         object_id=object_id,
         fields=sorted(set(fields)),
