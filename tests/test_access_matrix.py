@@ -37,9 +37,9 @@ URLS: dict[str, Rule] = {
     "account_inactive": Rule(PUBLIC),
     "account_signup": Rule(PUBLIC),
     "account_reset_password": Rule(PUBLIC),
-    "account_reset_password_done": Rule(PUBLIC),
-    "account_reset_password_from_key": Rule(PUBLIC, kwargs="reset_key"),
-    "account_reset_password_from_key_done": Rule(PUBLIC),
+    "account_confirm_password_reset_code": Rule(PUBLIC),
+    "account_complete_password_reset": Rule(PUBLIC),
+    "account_password_reset_completed": Rule(PUBLIC),
     "mfa_authenticate": Rule(PUBLIC),
     "accounts:accept_invitation": Rule(PUBLIC, kwargs="invitation"),
     # Library views Lien does not use are denied to everybody.
@@ -101,8 +101,7 @@ def world(organisation, make_user):
         "team": {"public_id": team.public_id},
         "target": {"public_id": target.public_id},
         "history": {"object_type": "accounts.user", "object_id": str(target.public_id)},
-        "invitation": {"uidb64": "MQ", "token": "not-a-token"},
-        "reset_key": {"uidb36": "1", "key": "not-a-key"},
+        "invitation": {"public_id": target.public_id, "token": "not-a-token"},
         "email_key": {"key": "not-a-key"},
         "_target": target,
     }

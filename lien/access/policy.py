@@ -81,9 +81,9 @@ PUBLIC_VIEWS = frozenset(
         "account_inactive",
         "account_signup",  # answers "sign-up is closed"
         "account_reset_password",
-        "account_reset_password_done",
-        "account_reset_password_from_key",
-        "account_reset_password_from_key_done",
+        "account_confirm_password_reset_code",
+        "account_complete_password_reset",
+        "account_password_reset_completed",
         "mfa_authenticate",  # the second step of a login
         "set_language",
     }

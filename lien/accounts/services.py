@@ -9,8 +9,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from lien.accounts.models import Membership, Organisation, Role, Team, TeamMembership, User
@@ -59,10 +57,9 @@ def _admins_left(organisation: Organisation, *, without: User) -> int:
 
 
 def invitation_url(request, user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return request.build_absolute_uri(
-        reverse("accounts:accept_invitation", kwargs={"uidb64": uid, "token": token})
+        reverse("accounts:accept_invitation", kwargs={"public_id": user.public_id, "token": token})
     )
 
 

@@ -14,7 +14,7 @@ urlpatterns = [
     path("teams/<uuid:public_id>/", views.team_detail, name="team_detail"),
     path("teams/<uuid:public_id>/archive/", views.team_archive, name="team_archive"),
     path(
-        "invitation/<str:uidb64>/<str:token>/",
+        "invitation/<uuid:public_id>/<str:token>/",
         views.accept_invitation,
         name="accept_invitation",
     ),

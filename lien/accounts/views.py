@@ -8,8 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -211,13 +209,9 @@ def team_archive(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @policy.public
 @login_not_required
-def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+def accept_invitation(request: HttpRequest, public_id: UUID, token: str) -> HttpResponse:
     """Public by necessity: the signed token is the access check."""
-    try:
-        pk = int(force_str(urlsafe_base64_decode(uidb64)))
-        user = User.objects.get(pk=pk, is_active=True)
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        user = None
+    user = User.objects.filter(public_id=public_id, is_active=True).first()
     if user is None or not default_token_generator.check_token(user, token):
         return render(request, "accounts/invitation_invalid.html", status=404)
     form = AcceptInvitationForm(user, request.POST or None)

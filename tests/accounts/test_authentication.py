@@ -221,3 +221,28 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
 
     assert configured.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert live.AUTH_PASSWORD_VALIDATORS[0]["OPTIONS"]["min_length"] == 12
+
+
+def test_a_forgotten_password_is_reset_with_a_code_sent_by_email(client, social_worker):
+    import re
+
+    from django.core import mail
+
+    client.post(reverse("account_reset_password"), {"email": social_worker.email})
+    assert len(mail.outbox) == 1
+    assert str(social_worker.pk) not in re.findall(r"https?://\S+", mail.outbox[0].body)
+    code = re.search(r"^\s*([A-Z0-9]{4,}[-A-Z0-9]*)\s*$", mail.outbox[0].body, re.M).group(1)
+    confirmed = client.post(reverse("account_confirm_password_reset_code"), {"code": code})
+    assert confirmed.status_code == 302
+    new = "a brand new passphrase for Lien"
+    done = client.post(
+        reverse("account_complete_password_reset"), {"password1": new, "password2": new}
+    )
+    assert done.status_code == 302
+    assert login(client, social_worker, new).status_code == 302
+    assert "auth.password_reset" in actions_for(social_worker)
+
+
+def test_a_reset_asked_for_an_unknown_email_reveals_nothing(client, db):
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
