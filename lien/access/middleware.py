@@ -24,6 +24,6 @@ class AccessPolicyMiddleware:
         name = match.view_name if match else None
         if name in policy.PUBLIC_VIEWS:
             return None
-        if name in policy.SELF_SERVICE_VIEWS and policy.is_member(request.user):
+        if policy.self_service_allowed(request.user, name):
             return None
         raise PermissionDenied

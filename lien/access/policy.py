@@ -23,6 +23,9 @@ class Perm:
     VIEW_AUDIT = "audit.view"
     VIEW_REPORTS = "reports.view"
     VIEW_PERSONS = "people.view"
+    VIEW_IDENTITY = "people.view_identity"
+    CREATE_PERSONS = "people.create"
+    EDIT_PERSONS = "people.edit"
     VIEW_SENSITIVE = "people.view_sensitive"
     READ_TEAM_NOTES = "casework.read_team_notes"
     READ_SHARED_NOTES = "casework.read_shared_notes"
@@ -36,6 +39,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COORDINATOR: frozenset(
         {
             Perm.VIEW_PERSONS,
+            Perm.VIEW_IDENTITY,
+            Perm.CREATE_PERSONS,
+            Perm.EDIT_PERSONS,
             Perm.VIEW_SENSITIVE,
             Perm.READ_TEAM_NOTES,
             Perm.READ_SHARED_NOTES,
@@ -47,6 +53,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SOCIAL_WORKER: frozenset(
         {
             Perm.VIEW_PERSONS,
+            Perm.VIEW_IDENTITY,
+            Perm.CREATE_PERSONS,
+            Perm.EDIT_PERSONS,
             Perm.VIEW_SENSITIVE,
             Perm.READ_TEAM_NOTES,
             Perm.READ_SHARED_NOTES,
@@ -54,7 +63,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.HOUSE_MANAGER: frozenset(
-        {Perm.VIEW_PERSONS, Perm.READ_SHARED_NOTES, Perm.WRITE_LIAISON_NOTES}
+        {Perm.VIEW_PERSONS, Perm.VIEW_IDENTITY, Perm.READ_SHARED_NOTES, Perm.WRITE_LIAISON_NOTES}
     ),
     Role.FIELD_VOLUNTEER: frozenset({Perm.VIEW_PERSONS, Perm.ADD_ENCOUNTERS}),
     Role.ANALYST: frozenset({Perm.VIEW_REPORTS}),
@@ -108,6 +117,18 @@ def public[F: Callable](view: F) -> F:
     """Mark one of Lien's views as reachable without logging in (health, invitation)."""
     view.lien_access = "public"
     return view
+
+
+def self_service_allowed(user, view_name: str) -> bool:
+    """A member manages their own account, except removing the second factor their role
+    requires."""
+    from django.conf import settings
+
+    if view_name not in SELF_SERVICE_VIEWS or not _is_member(user):
+        return False
+    if view_name == "mfa_deactivate_totp" and settings.LIEN_REQUIRE_MFA:
+        return not requires_mfa(user)
+    return True
 
 
 def _is_member(user) -> bool:
@@ -203,3 +224,38 @@ def my_teams(user, queryset: models.QuerySet) -> models.QuerySet:
     return queryset.filter(
         organisation_id=user.organisation_id, team_memberships__user=user
     ).distinct()
+
+
+# Roles that see the people their teams follow (house managers: their house is their team).
+FOLLOWING_ROLES = frozenset({Role.COORDINATOR, Role.SOCIAL_WORKER, Role.HOUSE_MANAGER})
+
+
+def _team_ids(user):
+    from lien.accounts.models import TeamMembership
+
+    return TeamMembership.objects.filter(user_id=user.pk).values("team_id")
+
+
+def persons_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """People a team of the user follows (or followed within the visibility period); for a
+    field volunteer, the people they recorded themselves (encounters will add those met)."""
+    from django.db.models import Q
+
+    from lien.casework.models import FollowUp
+
+    if not has_perm(user, Perm.VIEW_PERSONS):
+        return queryset.none()
+    condition = Q(pk__in=[])
+    if user.roles & FOLLOWING_ROLES:
+        followed = FollowUp.objects.granting_visibility().filter(team_id__in=_team_ids(user))
+        condition |= Q(pk__in=followed.values("person_id"))
+    if Role.FIELD_VOLUNTEER in user.roles:
+        condition |= Q(created_by_id=user.pk)
+    return queryset.filter(condition, organisation_id=user.organisation_id)
+
+
+def teams_for_follow_up(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Teams in whose name the user may open a follow-up: their own, active ones."""
+    if not has_perm(user, Perm.CREATE_PERSONS):
+        return queryset.none()
+    return my_teams(user, queryset).filter(archived_at__isnull=True)

@@ -246,3 +246,17 @@ def test_a_forgotten_password_is_reset_with_a_code_sent_by_email(client, social_
 def test_a_reset_asked_for_an_unknown_email_reveals_nothing(client, db):
     response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
     assert response.status_code == 302
+
+
+def test_a_required_second_factor_cannot_be_removed(client, social_worker, password, mfa_on):
+    login(client, social_worker, password)
+    _activate_totp(client)
+    response = client.get(reverse("mfa_deactivate_totp"))
+    assert response.status_code == 403
+
+
+def test_a_second_factor_can_be_removed_when_not_required(client, social_worker, password):
+    login(client, social_worker, password)
+    _activate_totp(client)
+    response = client.get(reverse("mfa_deactivate_totp"))
+    assert response.status_code in {200, 302}
