@@ -30,6 +30,11 @@ ACTIONS: dict[str, str] = {
     "team.changed": _("Team changed"),
     "team.archived": _("Team archived"),
     "audit.viewed": _("Audit trail viewed"),
+    "person.created": _("Person created"),
+    "person.viewed": _("Person file read"),
+    "person.changed": _("Person changed"),
+    "person.searched": _("People searched"),
+    "follow_up.opened": _("Follow-up opened"),
 }
 
 

@@ -32,12 +32,14 @@ def _page(request, events):
 @policy.require(Perm.VIEW_AUDIT)
 def event_list(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.visible_to(request.user)
-    actors = User.objects.filter(organisation_id=request.user.organisation_id)
-    form = AuditFilterForm(request.GET or None, actors=actors)
+    actors = User.objects.filter(organisation_id=request.user.organisation_id).order_by(
+        "full_name", "pk"
+    )
+    form = AuditFilterForm(request.GET or None)
     if form.is_valid():
         data = form.cleaned_data
         if data["actor"]:
-            events = events.filter(actor=data["actor"])
+            events = events.filter(actor__public_id=data["actor"])
         if data["action"]:
             events = events.filter(action=data["action"])
         if data["date_from"]:
@@ -52,7 +54,13 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "actors": actors.values_list("public_id", "full_name"),
+            "selected_actor": str(form.cleaned_data.get("actor") or "") if form.is_bound else "",
+        },
     )
 
 
