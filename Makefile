@@ -35,5 +35,5 @@ bench: install
 	$(PY) manage.py bench --scale $(SCALE) $(if $(JSON),--json $(JSON),)
 
 messages: install
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) manage.py makemessages -l fr -l nl -l en --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
