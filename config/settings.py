@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "lien.accounts",
     "lien.access",
     "lien.audit",
+    "lien.people",
+    "lien.casework",
     "lien.web",
     "lien.bench",
 ]
@@ -274,6 +276,9 @@ else:
 LIEN_KEYS_FILE = env("LIEN_KEYS_FILE", str(VAR_DIR / "keys.json"))
 LIEN_ENCRYPTION_KEYS = envlist("LIEN_ENCRYPTION_KEYS")
 LIEN_BLIND_INDEX_KEY = env("LIEN_BLIND_INDEX_KEY")
+
+# A team keeps seeing a person's file this long after its follow-up ended.
+LIEN_VISIBILITY_AFTER_FOLLOW_UP = timedelta(days=envint("LIEN_VISIBILITY_AFTER_FOLLOW_UP_DAYS", 90))
 
 LIEN_BENCH_DATABASE_URL = env("LIEN_BENCH_DATABASE_URL")
 

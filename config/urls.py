@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("lien.web.urls")),
     path("accounts/", include("allauth.urls")),
+    path("people/", include("lien.people.urls")),
     path("admin/", include("lien.accounts.urls")),
     path("admin/audit/", include("lien.audit.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -16,6 +16,7 @@ from lien.access.policy import Perm
 from lien.accounts.models import Role, User
 from lien.audit.models import AuditEvent
 from lien.audit.services import record
+from lien.people.services import create_person
 from tests.factories import ALL_ROLES, TeamFactory
 
 
@@ -24,6 +25,9 @@ class Rule:
     access: str  # "public", "self" (any member, own account), "blocked", or a Perm
     method: str = "get"
     kwargs: str | None = None  # name of an object of the world whose public id goes in the URL
+    # Statuses that differ from "200 if the right is held, else 403", by role: a right to see
+    # people does not show a person one's teams do not follow (404).
+    overrides: tuple[tuple[str, int], ...] = ()
 
 
 PUBLIC, SELF, BLOCKED = "public", "self", "blocked"
@@ -70,6 +74,13 @@ URLS: dict[str, Rule] = {
     "accounts:team_archive": Rule(Perm.MANAGE_TEAMS, method="post", kwargs="team"),
     "audit:event_list": Rule(Perm.VIEW_AUDIT),
     "audit:object_history": Rule(Perm.VIEW_AUDIT, kwargs="history"),
+    # People.
+    "people:person_list": Rule(Perm.VIEW_PERSONS),
+    "people:person_create": Rule(Perm.CREATE_PERSONS),
+    "people:person_detail": Rule(
+        Perm.VIEW_PERSONS, kwargs="person", overrides=((Role.FIELD_VOLUNTEER, 404),)
+    ),
+    "people:person_edit": Rule(Perm.EDIT_PERSONS, kwargs="person"),
 }
 
 
@@ -97,7 +108,10 @@ def world(organisation, make_user):
     team = TeamFactory(organisation=organisation, name="Gare de l'Ouest")
     target = make_user(Role.SOCIAL_WORKER, organisation=organisation, teams=[team])
     record(action="user.changed", actor=target, obj=target, fields=["full_name"])
+    person = create_person(by=target, team=team, data={"nickname": "Momo", "niss": ""})
     return {
+        "person": {"public_id": person.public_id},
+        "_team": team,
         "team": {"public_id": team.public_id},
         "target": {"public_id": target.public_id},
         "history": {"object_type": "accounts.user", "object_id": str(target.public_id)},
@@ -138,6 +152,8 @@ def test_public_urls_answer_without_login_and_never_fail(client, world, name):
 def _expected_status(rule: Rule, role: str) -> int:
     from lien.access.policy import ROLE_PERMISSIONS
 
+    if role in dict(rule.overrides):
+        return dict(rule.overrides)[role]
     if rule.access == BLOCKED:
         return 403
     if rule.access in {SELF, "member"}:
@@ -155,7 +171,7 @@ ROLE_URLS = sorted(
 @pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize("name", ROLE_URLS)
 def test_each_role_reaches_exactly_what_its_rights_allow(client, world, make_user, name, role):
-    user = make_user(role, organisation=world["_target"].organisation)
+    user = make_user(role, organisation=world["_target"].organisation, teams=[world["_team"]])
     client.force_login(user)
     response = _call(client, name, world)
     assert response.status_code == _expected_status(URLS[name], role), (name, role)

@@ -8,6 +8,7 @@ from lien.access.policy import Perm
 # The modules of the navigation: (url name, label, right needed; None = any member).
 MODULES = [
     ("web:today", _("Today"), None),
+    ("people:person_list", _("People"), Perm.VIEW_PERSONS),
 ]
 ADMIN_MODULES = [
     ("accounts:user_list", _("Users"), Perm.MANAGE_USERS),
@@ -22,7 +23,8 @@ def _links(request, modules):
     for name, label, perm in modules:
         if perm is None or policy.has_perm(request.user, perm):
             url = reverse(name)
-            links.append({"url": url, "label": label, "current": path.startswith(url)})
+            current = path == url if url == "/" else path.startswith(url)
+            links.append({"url": url, "label": label, "current": current})
     return links
 
 

@@ -1,0 +1,182 @@
+import datetime
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lien.people import niss
+from lien.people.models import Person
+
+_PARTIAL_DATE = [
+    (re.compile(r"^(?P<y>\d{4})$"), ("y",)),
+    (re.compile(r"^(?P<m>\d{1,2})[/.\-](?P<y>\d{4})$"), ("m", "y")),
+    (re.compile(r"^(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})$"), ("d", "m", "y")),
+    (re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"), ("y", "m", "d")),
+]
+
+
+class PartialDateField(forms.CharField):
+    """A birth date as people know it: 1987, 03/1987 or 14/03/1987 (or 1987-03-14)."""
+
+    default_error_messages = {
+        "invalid": _("Write the birth date as 1987, 03/1987 or 14/03/1987."),
+        "impossible": _("This date does not exist."),
+        "future": _("A birth date cannot be in the future."),
+        "too_old": _("This birth year is too far back."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> tuple[int | None, int | None, int | None]:
+        value = super().to_python(value).strip()
+        if not value:
+            return (None, None, None)
+        for pattern, _parts in _PARTIAL_DATE:
+            match = pattern.match(value)
+            if match:
+                parts = match.groupdict()
+                year = int(parts["y"])
+                month = int(parts["m"]) if parts.get("m") else None
+                day = int(parts["d"]) if parts.get("d") else None
+                return self._check(year, month, day)
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def _check(self, year, month, day):
+        today = timezone.localdate()
+        if year < today.year - 120:
+            raise forms.ValidationError(self.error_messages["too_old"], code="too_old")
+        if month is not None and not 1 <= month <= 12:
+            raise forms.ValidationError(self.error_messages["impossible"], code="impossible")
+        if day is not None:
+            try:
+                when = datetime.date(year, month, day)
+            except ValueError:
+                raise forms.ValidationError(
+                    self.error_messages["impossible"], code="impossible"
+                ) from None
+        else:
+            when = datetime.date(year, month or 1, 1)
+        if when > today:
+            raise forms.ValidationError(self.error_messages["future"], code="future")
+        return (year, month, day)
+
+    def prepare_value(self, value):
+        if isinstance(value, tuple):
+            year, month, day = value
+            if year is None:
+                return ""
+            if month is None:
+                return str(year)
+            if day is None:
+                return f"{month:02d}/{year}"
+            return f"{day:02d}/{month:02d}/{year}"
+        return value
+
+
+class PersonForm(forms.ModelForm):
+    birth_date = PartialDateField(
+        label=_("Birth date"), help_text=_("The year alone is fine: 1987, 03/1987 or 14/03/1987.")
+    )
+    niss = forms.CharField(
+        label=_("National register or BIS number"),
+        max_length=20,
+        required=False,
+        help_text=_("11 digits; dots and dashes are fine."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "nickname",
+            "first_name",
+            "last_name",
+            "other_names",
+            "gender",
+            "nationality",
+            "languages",
+            "phone",
+            "email",
+            "address",
+            "residence_status",
+            "alert",
+            "alert_note",
+        ]
+        widgets = {"residence_status": forms.Select}
+
+    field_order = [
+        "nickname",
+        "first_name",
+        "last_name",
+        "other_names",
+        "birth_date",
+        "gender",
+        "niss",
+        "nationality",
+        "languages",
+        "phone",
+        "email",
+        "address",
+        "residence_status",
+        "alert",
+        "alert_note",
+    ]
+
+    def __init__(self, *args, show_sensitive: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not show_sensitive:
+            del self.fields["residence_status"]
+        if self.instance.pk:
+            self.initial.setdefault(
+                "birth_date",
+                (self.instance.birth_year, self.instance.birth_month, self.instance.birth_day),
+            )
+            self.initial.setdefault("niss", niss.parse(self.instance.niss).display)
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f) for f in ("nickname", "first_name", "last_name")):
+            raise forms.ValidationError(
+                _("Give at least a nickname, a first name or a last name."), code="no_name"
+            )
+        raw = data.get("niss", "")
+        if raw:
+            parsed = niss.parse(raw)
+            if len(parsed.digits) != 11:
+                self.add_error("niss", _("A national register number has 11 digits."))
+        return data
+
+    @property
+    def niss_warning(self) -> bool:
+        """The number has 11 digits but a wrong checksum: saved anyway, with a warning."""
+        raw = self.cleaned_data.get("niss", "") if hasattr(self, "cleaned_data") else ""
+        parsed = niss.parse(raw)
+        return len(parsed.digits) == 11 and not parsed.valid
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
+        year, month, day = self.cleaned_data.get("birth_date") or (None, None, None)
+        data.update(birth_year=year, birth_month=month, birth_day=day)
+        data["niss"] = self.cleaned_data.get("niss", "")
+        return data
+
+
+class NewPersonForm(PersonForm):
+    team = forms.ModelChoiceField(
+        label=_("Followed by"), queryset=None, to_field_name="public_id", empty_label=None
+    )
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.order_fields(["team", *self.field_order])
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
