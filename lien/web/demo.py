@@ -95,6 +95,45 @@ DEMO = [
 ]
 
 
+# Fictional people, followed by the first team of each organisation; recorded by its coordinator.
+DEMO_PEOPLE = {
+    "Travail de rue Molenbeek (démo)": [
+        {"nickname": "Momo", "birth_year": 2006, "gender": "M"},
+        {"first_name": "Youssef", "last_name": "Benali", "birth_year": 2003, "gender": "M"},
+        {"first_name": "Sara", "last_name": "Lambrechts", "nickname": "Saar", "gender": "F"},
+        {"nickname": "Le Grand", "gender": "M", "alert": True, "alert_note": "Chien non muselé"},
+    ],
+    "Habitat solidaire (démo)": [
+        {"first_name": "Jean-Pierre", "last_name": "Dumont", "birth_year": 1968, "gender": "M"},
+        {"first_name": "Ana", "last_name": "Popescu", "birth_year": 1979, "gender": "F"},
+        {
+            "first_name": "Fatou",
+            "last_name": "Diop",
+            "birth_year": 1985,
+            "birth_month": 4,
+            "birth_day": 12,
+            "gender": "F",
+        },
+    ],
+}
+
+
+def _load_people(organisation: Organisation) -> None:
+    from lien.people.models import Person
+    from lien.people.services import create_person
+
+    coordinator = User.objects.filter(
+        organisation=organisation, memberships__role=Role.COORDINATOR
+    ).first()
+    team = Team.objects.filter(organisation=organisation).order_by("name").first()
+    for data in DEMO_PEOPLE.get(organisation.name, []):
+        names = {k: data.get(k, "") for k in ("first_name", "last_name", "nickname")}
+        if Person.objects.filter(organisation=organisation, **names).exists():
+            continue
+        person = create_person(by=coordinator, team=team, data={"niss": "", **data})
+        Person.objects.filter(pk=person.pk).update(is_demo=True)
+
+
 def load_demo() -> list[DemoUser]:
     """Create (or complete) the demo organisations; running it twice changes nothing."""
     if not settings.DEMO_MODE:
@@ -130,4 +169,5 @@ def load_demo() -> list[DemoUser]:
                         organisation=organisation, user=user, team=teams[team_name]
                     )
                 loaded.append(demo)
+            _load_people(organisation)
     return loaded
