@@ -14,7 +14,6 @@ install:
 run: install
 	@$(PY) manage.py generate_keys
 	@$(PY) manage.py migrate --noinput -v0
-	@$(PY) manage.py createcachetable
 	@LIEN_DEMO=1 $(PY) manage.py load_demo
 	@echo "Serving Lien on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	@LIEN_DEMO=1 $(PY) manage.py runserver 127.0.0.1:8000
