@@ -34,34 +34,24 @@ class Perm:
     MANAGE_TEAM_SETTINGS = "accounts.manage_team_settings"
 
 
+# What a social worker does with the people their teams follow; a coordinator does it too.
+_CASEWORK = frozenset(
+    {
+        Perm.VIEW_PERSONS,
+        Perm.VIEW_IDENTITY,
+        Perm.CREATE_PERSONS,
+        Perm.EDIT_PERSONS,
+        Perm.VIEW_SENSITIVE,
+        Perm.READ_TEAM_NOTES,
+        Perm.READ_SHARED_NOTES,
+        Perm.ADD_ENCOUNTERS,
+    }
+)
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({Perm.MANAGE_USERS, Perm.MANAGE_TEAMS, Perm.VIEW_AUDIT}),
-    Role.COORDINATOR: frozenset(
-        {
-            Perm.VIEW_PERSONS,
-            Perm.VIEW_IDENTITY,
-            Perm.CREATE_PERSONS,
-            Perm.EDIT_PERSONS,
-            Perm.VIEW_SENSITIVE,
-            Perm.READ_TEAM_NOTES,
-            Perm.READ_SHARED_NOTES,
-            Perm.ADD_ENCOUNTERS,
-            Perm.MANAGE_TEAM_SETTINGS,
-            Perm.VIEW_REPORTS,
-        }
-    ),
-    Role.SOCIAL_WORKER: frozenset(
-        {
-            Perm.VIEW_PERSONS,
-            Perm.VIEW_IDENTITY,
-            Perm.CREATE_PERSONS,
-            Perm.EDIT_PERSONS,
-            Perm.VIEW_SENSITIVE,
-            Perm.READ_TEAM_NOTES,
-            Perm.READ_SHARED_NOTES,
-            Perm.ADD_ENCOUNTERS,
-        }
-    ),
+    Role.COORDINATOR: _CASEWORK | {Perm.MANAGE_TEAM_SETTINGS, Perm.VIEW_REPORTS},
+    Role.SOCIAL_WORKER: _CASEWORK,
     Role.HOUSE_MANAGER: frozenset(
         {Perm.VIEW_PERSONS, Perm.VIEW_IDENTITY, Perm.READ_SHARED_NOTES, Perm.WRITE_LIAISON_NOTES}
     ),

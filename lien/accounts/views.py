@@ -16,7 +16,7 @@ from lien.access.policy import Perm
 from lien.accounts import services
 from lien.accounts.forms import AcceptInvitationForm, InviteUserForm, TeamForm, UserForm
 from lien.accounts.models import Team, User
-from lien.core.versioning import EditConflict
+from lien.core.versioning import EditConflict, keep_typed_values
 
 
 def _teams(request):
@@ -90,16 +90,7 @@ def user_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 teams=data["teams"],
             )
         except EditConflict as exc:
-            conflict = exc.current
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this user while you were editing. Your changes are "
-                    "below and were not saved; the current version is shown beside them."
-                ),
-            )
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
+            conflict = keep_typed_values(form, exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -174,16 +165,7 @@ def team_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 description=form.cleaned_data["description"],
             )
         except EditConflict as exc:
-            conflict = exc.current
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this team while you were editing. Your changes are "
-                    "below and were not saved; the current version is shown beside them."
-                ),
-            )
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
+            conflict = keep_typed_values(form, exc)
         except ValidationError as exc:
             form.add_error("name", exc)
         else:

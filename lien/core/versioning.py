@@ -23,3 +23,20 @@ def claim_version(instance: models.Model, *, expected: int) -> None:
     if updated != 1:
         raise EditConflict(model._base_manager.get(pk=instance.pk))
     instance.version = expected + 1
+
+
+def keep_typed_values(form, conflict: EditConflict):
+    """After a conflict, keep what the user typed in `form`, explain, and let the next save
+    start from the saved version (shown beside the form by the template). Returns it."""
+    from django.utils.translation import gettext as _
+
+    form.add_error(
+        None,
+        _(
+            "Someone else saved this record while you were editing. Your changes are below "
+            "and were not saved; the saved version is shown beside them."
+        ),
+    )
+    form.data = form.data.copy()
+    form.data["version"] = conflict.current.version
+    return conflict.current

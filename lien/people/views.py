@@ -9,7 +9,7 @@ from lien.access import policy
 from lien.access.policy import Perm
 from lien.accounts.models import Team
 from lien.audit.services import record
-from lien.core.versioning import EditConflict
+from lien.core.versioning import EditConflict, keep_typed_values
 from lien.people import niss, services
 from lien.people.forms import NewPersonForm, PersonForm, SearchForm
 from lien.people.models import Person
@@ -109,16 +109,7 @@ def person_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 data=form.service_data(),
             )
         except EditConflict as exc:
-            conflict = exc.current
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this file while you were editing. Your changes are "
-                    "below and were not saved; the saved version is shown beside them."
-                ),
-            )
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
+            conflict = keep_typed_values(form, exc)
         else:
             candidates = services.find_candidates(
                 by=request.user, data=form.service_data(), exclude=person
