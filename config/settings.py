@@ -280,6 +280,13 @@ LIEN_BLIND_INDEX_KEY = env("LIEN_BLIND_INDEX_KEY")
 # A team keeps seeing a person's file this long after its follow-up ended.
 LIEN_VISIBILITY_AFTER_FOLLOW_UP = timedelta(days=envint("LIEN_VISIBILITY_AFTER_FOLLOW_UP_DAYS", 90))
 
+# CPAS legal deadlines (loi du 8 juillet 1976 / DOMAIN.md §2): configuration, not constants.
+LIEN_CPAS_RULES = {
+    "decision_days": envint("LIEN_CPAS_DECISION_DAYS", 30),
+    "notification_days": envint("LIEN_CPAS_NOTIFICATION_DAYS", 8),
+    "appeal_months": envint("LIEN_CPAS_APPEAL_MONTHS", 3),
+}
+
 LIEN_BENCH_DATABASE_URL = env("LIEN_BENCH_DATABASE_URL")
 
 LOGGING = {

@@ -16,6 +16,7 @@ from lien.access.policy import Perm
 from lien.accounts.models import Role, User
 from lien.audit.models import AuditEvent
 from lien.audit.services import record
+from lien.casework.services import create_procedure
 from lien.people.services import create_person
 from tests.factories import ALL_ROLES, TeamFactory
 
@@ -81,6 +82,15 @@ URLS: dict[str, Rule] = {
         Perm.VIEW_PERSONS, kwargs="person", overrides=((Role.FIELD_VOLUNTEER, 404),)
     ),
     "people:person_edit": Rule(Perm.EDIT_PERSONS, kwargs="person"),
+    # Casework.
+    "casework:journal_add": Rule(
+        Perm.VIEW_PERSONS,
+        kwargs="person",
+        # Writing a note needs a right to write one; a volunteer does not see this person.
+        overrides=((Role.FIELD_VOLUNTEER, 404),),
+    ),
+    "casework:procedure_create": Rule(Perm.MANAGE_PROCEDURES, kwargs="person"),
+    "casework:procedure_edit": Rule(Perm.MANAGE_PROCEDURES, kwargs="procedure"),
 }
 
 
@@ -109,8 +119,12 @@ def world(organisation, make_user):
     target = make_user(Role.SOCIAL_WORKER, organisation=organisation, teams=[team])
     record(action="user.changed", actor=target, obj=target, fields=["full_name"])
     person = create_person(by=target, team=team, data={"nickname": "Momo", "niss": ""})
+    procedure = create_procedure(
+        by=target, person=person, data={"domain": "cpas", "title": "Demande RIS"}
+    )
     return {
         "person": {"public_id": person.public_id},
+        "procedure": {"public_id": procedure.public_id},
         "_team": team,
         "team": {"public_id": team.public_id},
         "target": {"public_id": target.public_id},

@@ -28,6 +28,8 @@ class Perm:
     EDIT_PERSONS = "people.edit"
     VIEW_SENSITIVE = "people.view_sensitive"
     READ_TEAM_NOTES = "casework.read_team_notes"
+    WRITE_NOTES = "casework.write_notes"
+    MANAGE_PROCEDURES = "casework.manage_procedures"
     READ_SHARED_NOTES = "casework.read_shared_notes"
     WRITE_LIAISON_NOTES = "casework.write_liaison_notes"
     ADD_ENCOUNTERS = "outreach.add_encounters"
@@ -44,6 +46,8 @@ _CASEWORK = frozenset(
         Perm.VIEW_SENSITIVE,
         Perm.READ_TEAM_NOTES,
         Perm.READ_SHARED_NOTES,
+        Perm.WRITE_NOTES,
+        Perm.MANAGE_PROCEDURES,
         Perm.ADD_ENCOUNTERS,
     }
 )
@@ -249,3 +253,48 @@ def teams_for_follow_up(user, queryset: models.QuerySet) -> models.QuerySet:
     if not has_perm(user, Perm.CREATE_PERSONS):
         return queryset.none()
     return my_teams(user, queryset).filter(archived_at__isnull=True)
+
+
+def journal_entries_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Notes of people the user sees: team notes to social workers and coordinators, shared
+    notes also to house managers, private notes to their author only; sensitive sections
+    (health, addictions, justice, residence) only to roles with that right."""
+    from django.db.models import Q
+
+    from lien.casework.models import JournalEntry
+    from lien.people.models import Person
+
+    perms = permissions_of(user)
+    if Perm.VIEW_PERSONS not in perms:
+        return queryset.none()
+    allowed = Q(visibility=JournalEntry.Visibility.PRIVATE, author_id=user.pk)
+    if Perm.READ_TEAM_NOTES in perms:
+        allowed |= Q(visibility=JournalEntry.Visibility.TEAM)
+    if Perm.READ_SHARED_NOTES in perms:
+        allowed |= Q(visibility=JournalEntry.Visibility.SHARED)
+    if Perm.VIEW_SENSITIVE not in perms:
+        allowed &= Q(section=JournalEntry.Section.GENERAL)
+    people = persons_visible_to(user, Person.objects.all()).values("pk")
+    return queryset.filter(
+        allowed, person_id__in=people, organisation_id=user.organisation_id, archived_at=None
+    )
+
+
+def note_visibilities_for(user) -> list[str]:
+    """The visibilities a user may give to a note they write."""
+    from lien.casework.models import JournalEntry
+
+    if has_perm(user, Perm.WRITE_NOTES):
+        return [v.value for v in JournalEntry.Visibility]
+    if has_perm(user, Perm.WRITE_LIAISON_NOTES):
+        return [JournalEntry.Visibility.SHARED, JournalEntry.Visibility.PRIVATE]
+    return []
+
+
+def procedures_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    from lien.people.models import Person
+
+    if not has_perm(user, Perm.MANAGE_PROCEDURES):
+        return queryset.none()
+    people = persons_visible_to(user, Person.objects.all()).values("pk")
+    return queryset.filter(person_id__in=people, organisation_id=user.organisation_id)

@@ -35,6 +35,9 @@ ACTIONS: dict[str, str] = {
     "person.changed": _("Person changed"),
     "person.searched": _("People searched"),
     "follow_up.opened": _("Follow-up opened"),
+    "journal.added": _("Journal entry added"),
+    "procedure.created": _("Procedure created"),
+    "procedure.changed": _("Procedure changed"),
 }
 
 

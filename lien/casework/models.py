@@ -6,6 +6,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lien.core.fields import EncryptedTextField
+
 
 class FollowUpQuerySet(models.QuerySet):
     def open(self) -> "FollowUpQuerySet":
@@ -66,3 +68,179 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} → {self.person}"
+
+
+class JournalEntryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "JournalEntryQuerySet":
+        from lien.access import policy
+
+        return policy.journal_entries_visible_to(user, self)
+
+
+class JournalEntry(models.Model):
+    """A note or an interview about a person. Its text is encrypted at rest."""
+
+    MAX_LENGTH = 20_000
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        INTERVIEW = "interview", _("Interview")
+
+    class Channel(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("Phone")
+        HOME_VISIT = "home_visit", _("Home visit")
+        STREET = "street", _("In the street")
+        VIDEO = "video", _("Video call")
+        LETTER = "letter", _("Letter or email")
+
+    class Visibility(models.TextChoices):
+        TEAM = "team", _("Team (social workers of the following teams)")
+        SHARED = "shared", _("Shared (also house managers)")
+        PRIVATE = "private", _("Private (only me)")
+
+    class Section(models.TextChoices):
+        GENERAL = "general", _("General")
+        HEALTH = "health", _("Health")
+        ADDICTIONS = "addictions", _("Addictions")
+        JUSTICE = "justice", _("Justice")
+        RESIDENCE = "residence", _("Residence status")
+
+    SENSITIVE_SECTIONS = frozenset({"health", "addictions", "justice", "residence"})
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="journal_entries"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    channel = models.CharField(
+        _("channel"), max_length=12, choices=Channel.choices, default=Channel.IN_PERSON
+    )
+    visibility = models.CharField(
+        _("visible to"), max_length=8, choices=Visibility.choices, default=Visibility.TEAM
+    )
+    section = models.CharField(
+        _("section"), max_length=12, choices=Section.choices, default=Section.GENERAL
+    )
+    text = EncryptedTextField(_("text"))
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = JournalEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["person", "-occurred_at"], name="journal_person_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+    @property
+    def is_sensitive(self) -> bool:
+        return self.section in self.SENSITIVE_SECTIONS
+
+
+class ProcedureQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProcedureQuerySet":
+        from lien.access import policy
+
+        return policy.procedures_visible_to(user, self)
+
+    def pending(self) -> "ProcedureQuerySet":
+        return self.filter(
+            status__in=[
+                Procedure.Status.TODO,
+                Procedure.Status.IN_PROGRESS,
+                Procedure.Status.WAITING_PARTNER,
+            ],
+            archived_at__isnull=True,
+        )
+
+
+class Procedure(models.Model):
+    """A step taken with or for a person: a CPAS request, a health-insurance file, papers…"""
+
+    class Domain(models.TextChoices):
+        IDENTITY = "identity", _("Identity and residence")
+        CPAS = "cpas", _("CPAS")
+        HEALTH_INSURANCE = "health_insurance", _("Health insurance")
+        MOBILITY = "mobility", _("Mobility")
+        FINANCES = "finances", _("Finances and debts")
+        HOUSING = "housing", _("Housing")
+        EMPLOYMENT = "employment", _("Employment and training")
+        JUSTICE = "justice", _("Justice")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        TODO = "todo", _("To do")
+        IN_PROGRESS = "in_progress", _("In progress")
+        WAITING_PARTNER = "waiting_partner", _("Waiting for a partner")
+        DONE = "done", _("Done")
+        ABANDONED = "abandoned", _("Abandoned")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="procedures")
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
+    title = models.CharField(_("what"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.TODO
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible"),
+    )
+    partner_name = models.CharField(_("partner"), max_length=200, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=1000, blank=True)
+    # A CPAS request: the receipt date starts the legal deadlines (DOMAIN.md §2).
+    cpas_received_on = models.DateField(_("CPAS receipt date"), null=True, blank=True)
+    cpas_notified_on = models.DateField(_("decision notified on"), null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = [F("due_on").asc(nulls_last=True), "-pk"]
+        indexes = [
+            models.Index(fields=["responsible", "status", "due_on"], name="procedure_mine_idx"),
+            models.Index(fields=["person", "status"], name="procedure_person_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cpas_notified_on__isnull=True)
+                | Q(cpas_received_on__isnull=False, cpas_notified_on__gte=F("cpas_received_on")),
+                name="procedure_notified_after_receipt",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def deadlines(self):
+        from lien.casework.deadlines import cpas_deadlines
+
+        return cpas_deadlines(received_on=self.cpas_received_on, notified_on=self.cpas_notified_on)
