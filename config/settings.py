@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "lien.access",
     "lien.audit",
     "lien.people",
+    "lien.partners",
     "lien.casework",
     "lien.web",
     "lien.bench",

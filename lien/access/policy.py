@@ -34,6 +34,8 @@ class Perm:
     WRITE_LIAISON_NOTES = "casework.write_liaison_notes"
     ADD_ENCOUNTERS = "outreach.add_encounters"
     MANAGE_TEAM_SETTINGS = "accounts.manage_team_settings"
+    VIEW_PARTNERS = "partners.view"
+    MANAGE_PARTNERS = "partners.manage"
 
 
 # What a social worker does with the people their teams follow; a coordinator does it too.
@@ -49,6 +51,8 @@ _CASEWORK = frozenset(
         Perm.WRITE_NOTES,
         Perm.MANAGE_PROCEDURES,
         Perm.ADD_ENCOUNTERS,
+        Perm.VIEW_PARTNERS,
+        Perm.MANAGE_PARTNERS,
     }
 )
 
@@ -57,9 +61,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COORDINATOR: _CASEWORK | {Perm.MANAGE_TEAM_SETTINGS, Perm.VIEW_REPORTS},
     Role.SOCIAL_WORKER: _CASEWORK,
     Role.HOUSE_MANAGER: frozenset(
-        {Perm.VIEW_PERSONS, Perm.VIEW_IDENTITY, Perm.READ_SHARED_NOTES, Perm.WRITE_LIAISON_NOTES}
+        {
+            Perm.VIEW_PERSONS,
+            Perm.VIEW_IDENTITY,
+            Perm.READ_SHARED_NOTES,
+            Perm.WRITE_LIAISON_NOTES,
+            Perm.VIEW_PARTNERS,
+        }
     ),
-    Role.FIELD_VOLUNTEER: frozenset({Perm.VIEW_PERSONS, Perm.ADD_ENCOUNTERS}),
+    Role.FIELD_VOLUNTEER: frozenset({Perm.VIEW_PERSONS, Perm.ADD_ENCOUNTERS, Perm.VIEW_PARTNERS}),
     Role.ANALYST: frozenset({Perm.VIEW_REPORTS}),
 }
 
@@ -298,3 +308,17 @@ def procedures_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
         return queryset.none()
     people = persons_visible_to(user, Person.objects.all()).values("pk")
     return queryset.filter(person_id__in=people, organisation_id=user.organisation_id)
+
+
+def partners_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """The partner directory of the user's organisation, archived partners included (the
+    caller filters with `active()`)."""
+    if not has_perm(user, Perm.VIEW_PARTNERS):
+        return queryset.none()
+    return queryset.filter(organisation_id=user.organisation_id)
+
+
+def partner_contacts_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    if not has_perm(user, Perm.VIEW_PARTNERS):
+        return queryset.none()
+    return queryset.filter(organisation_id=user.organisation_id)
