@@ -89,6 +89,9 @@ URLS: dict[str, Rule] = {
         # Writing a note needs a right to write one; a volunteer does not see this person.
         overrides=((Role.FIELD_VOLUNTEER, 404),),
     ),
+    "casework:timeline": Rule(
+        Perm.VIEW_PERSONS, kwargs="person", overrides=((Role.FIELD_VOLUNTEER, 404),)
+    ),
     "casework:procedure_create": Rule(Perm.MANAGE_PROCEDURES, kwargs="person"),
     "casework:procedure_edit": Rule(Perm.MANAGE_PROCEDURES, kwargs="procedure"),
 }

@@ -68,6 +68,9 @@ def create_procedure(*, by: User, person: Person, data: dict) -> Procedure:
         for field in PROCEDURE_FIELDS:
             if field in data:
                 setattr(procedure, field, data[field])
+        if procedure.due_on is None and procedure.deadlines is not None:
+            # A CPAS request without a due date: the legal decision date is the next step.
+            procedure.due_on = procedure.deadlines.decision_due
         procedure.save()
         record(
             action="procedure.created",

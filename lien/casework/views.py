@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from lien.access import policy
 from lien.access.policy import Perm
 from lien.accounts.models import User
-from lien.casework import services
+from lien.casework import services, timeline
 from lien.casework.forms import JournalEntryForm, ProcedureForm
 from lien.casework.models import Procedure
 from lien.core.versioning import EditConflict, keep_typed_values
+from lien.people import services as people_services
 from lien.people.models import Person
 
 
@@ -93,4 +94,27 @@ def procedure_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "casework/procedure_form.html",
         {"form": form, "person": procedure.person, "procedure": procedure, "conflict": conflict},
         status=409 if conflict else 200,
+    )
+
+
+@policy.require(Perm.VIEW_PERSONS)
+def person_timeline(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    person = _person_or_404(request, public_id)
+    people_services.record_file_read(by=request.user, person=person)
+    cursor = None
+    if request.GET.get("before"):
+        try:
+            cursor = timeline.Cursor.parse(request.GET["before"])
+        except ValueError:
+            messages.warning(request, _("This link is damaged: showing the latest entries."))
+    items, more = timeline.for_person(request.user, person, cursor=cursor)
+    return render(
+        request,
+        "casework/timeline.html",
+        {
+            "person": person,
+            "timeline": items,
+            "timeline_more": more,
+            "older_than": str(items[-1].cursor) if items else "",
+        },
     )

@@ -10,7 +10,7 @@ from lien.access.policy import Perm
 from lien.accounts.models import Team
 from lien.audit.services import record
 from lien.core.versioning import EditConflict, keep_typed_values
-from lien.people import niss, services
+from lien.people import file_sections, niss, services
 from lien.people.forms import NewPersonForm, PersonForm, SearchForm
 from lien.people.models import Person
 
@@ -86,6 +86,7 @@ def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "full_identity": policy.has_perm(request.user, Perm.VIEW_IDENTITY),
             "sensitive": policy.has_perm(request.user, Perm.VIEW_SENSITIVE),
             "can_edit": policy.has_perm(request.user, Perm.EDIT_PERSONS),
+            **file_sections.context_for(request.user, person),
         },
     )
 

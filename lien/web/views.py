@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from lien.access import policy
 from lien.accounts.models import Membership, Team
+from lien.casework.today import casework_today
 
 
 @policy.require(None)
@@ -14,7 +15,11 @@ def today(request: HttpRequest) -> HttpResponse:
     user = request.user
     teams = policy.my_teams(user, Team.objects.all()).active().order_by("name")
     roles = [Membership(role=role).get_role_display() for role in sorted(user.roles)]
-    return render(request, "web/today.html", {"teams": teams, "roles": roles})
+    return render(
+        request,
+        "web/today.html",
+        {"teams": teams, "roles": roles, **casework_today(user)},
+    )
 
 
 @policy.public

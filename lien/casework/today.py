@@ -1,0 +1,59 @@
+"""The casework part of a user's Today page: what is due, overdue or slipping away."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Max
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from lien.access import policy
+from lien.access.policy import Perm
+from lien.casework.models import FollowUp, Procedure
+from lien.people.models import Person
+
+SOON = datetime.timedelta(days=7)
+LIMIT = 30
+
+
+def casework_today(user) -> dict:
+    if not policy.has_perm(user, Perm.MANAGE_PROCEDURES):
+        return {"casework_today": False}
+    today = timezone.localdate()
+    procedures = Procedure.objects.visible_to(user).select_related("person")
+    mine = list(
+        procedures.filter(responsible=user).due_by(today + SOON).order_by("due_on", "pk")[:LIMIT]
+    )
+    cpas = list(
+        procedures.cpas_decision_due_by(today + SOON).order_by("cpas_received_on", "pk")[:LIMIT]
+    )
+    return {
+        "casework_today": True,
+        "today": today,
+        "my_procedures": mine,
+        "cpas_requests": cpas,
+        "not_seen": not_seen(user, today=today),
+        "not_seen_days": settings.LIEN_NOT_SEEN_DAYS,
+    }
+
+
+def not_seen(user, *, today: datetime.date) -> list[Person]:
+    """People my teams follow with no journal entry for LIEN_NOT_SEEN_DAYS, longest first."""
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(
+            today - datetime.timedelta(days=settings.LIEN_NOT_SEEN_DAYS), datetime.time.min
+        )
+    )
+    followed = FollowUp.objects.open().filter(team__team_memberships__user=user)
+    people = (
+        Person.objects.visible_to(user)
+        .filter(pk__in=followed.values("person_id"), status=Person.Status.ACTIVE)
+        # A person with no note yet counts from the day their file was opened.
+        .annotate(
+            last_note=Max("journal_entries__occurred_at"),
+            last_seen=Coalesce("last_note", "created_at"),
+        )
+        .filter(last_seen__lt=cutoff)
+        .order_by("last_seen", "pk")
+    )
+    return list(people[:LIMIT])

@@ -1,0 +1,143 @@
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from lien.accounts.models import Role
+from lien.casework import services
+from lien.people import services as people_services
+from lien.people.models import Person
+
+
+def today_page(client, user):
+    client.force_login(user)
+    return client.get(reverse("web:today"))
+
+
+def test_today_lists_my_due_and_overdue_procedures_but_not_later_or_others(
+    client, social_worker, make_user, organisation, team, person
+):
+    today = timezone.localdate()
+    colleague = make_user(Role.SOCIAL_WORKER, organisation=organisation, teams=[team])
+    for title, due, responsible, status in [
+        ("OVERDUE-MINE", today - datetime.timedelta(days=2), social_worker, "todo"),
+        ("THIS-WEEK-MINE", today + datetime.timedelta(days=5), social_worker, "in_progress"),
+        ("NEXT-MONTH-MINE", today + datetime.timedelta(days=30), social_worker, "todo"),
+        ("DONE-MINE", today, social_worker, "done"),
+        ("COLLEAGUE", today, colleague, "todo"),
+    ]:
+        services.create_procedure(
+            by=social_worker,
+            person=person,
+            data={
+                "domain": "identity",
+                "title": title,
+                "due_on": due,
+                "responsible": responsible,
+                "status": status,
+            },
+        )
+    client.cookies["django_language"] = "en"
+    page = today_page(client, social_worker)
+    titles = [p.title for p in page.context["my_procedures"]]
+    assert titles == ["OVERDUE-MINE", "THIS-WEEK-MINE"]
+    assert page.content.decode().count('<span class="badge alert">overdue</span>') == 1
+
+
+def test_today_shows_cpas_decisions_falling_due_until_notified(client, social_worker, person):
+    today = timezone.localdate()
+    late = services.create_procedure(
+        by=social_worker,
+        person=person,
+        data={
+            "domain": "cpas",
+            "title": "RIS-LATE",
+            "cpas_received_on": today - datetime.timedelta(days=35),
+        },
+    )
+    services.create_procedure(
+        by=social_worker,
+        person=person,
+        data={
+            "domain": "cpas",
+            "title": "RIS-RECENT",
+            "cpas_received_on": today - datetime.timedelta(days=2),
+        },
+    )
+    page = today_page(client, social_worker)
+    assert [p.title for p in page.context["cpas_requests"]] == ["RIS-LATE"]
+    services.update_procedure(
+        by=social_worker,
+        procedure=late,
+        version=late.version,
+        data={"cpas_notified_on": today - datetime.timedelta(days=1)},
+    )
+    page = today_page(client, social_worker)
+    assert page.context["cpas_requests"] == []
+
+
+def test_today_names_the_people_not_seen_for_a_while(client, social_worker, team, person, settings):
+    settings.LIEN_NOT_SEEN_DAYS = 30
+    seen = people_services.create_person(
+        by=social_worker, team=team, data={"nickname": "Seen", "niss": ""}
+    )
+    long_ago = people_services.create_person(
+        by=social_worker, team=team, data={"nickname": "LongAgo", "niss": ""}
+    )
+    for who, days in [(seen, 3), (long_ago, 45)]:
+        services.add_journal_entry(
+            by=social_worker,
+            person=who,
+            text="vu",
+            kind="note",
+            channel="street",
+            visibility="team",
+            section="general",
+            occurred_at=timezone.now() - datetime.timedelta(days=days),
+        )
+    never = people_services.create_person(
+        by=social_worker, team=team, data={"nickname": "Never", "niss": ""}
+    )
+    Person.objects.filter(pk=never.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=60)
+    )
+    page = today_page(client, social_worker)
+    # Longest unseen first; a file opened today with no note yet is not "unseen".
+    assert [p.nickname for p in page.context["not_seen"]] == ["Never", "LongAgo"]
+
+
+def test_today_costs_the_same_queries_whatever_the_volume(
+    client, social_worker, team, person, django_assert_max_num_queries
+):
+    client.force_login(social_worker)
+    url = reverse("web:today")
+    with django_assert_max_num_queries(30) as baseline:
+        client.get(url)
+    today = timezone.localdate()
+    for n in range(25):
+        other = people_services.create_person(
+            by=social_worker, team=team, data={"nickname": f"P{n}", "niss": ""}
+        )
+        services.create_procedure(
+            by=social_worker,
+            person=other,
+            data={
+                "domain": "cpas",
+                "title": f"T{n}",
+                "responsible": social_worker,
+                "due_on": today,
+                "cpas_received_on": today - datetime.timedelta(days=40),
+            },
+        )
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        page = client.get(url)
+    assert len(page.context["my_procedures"]) == 25
+    assert len(page.context["cpas_requests"]) == 25
+
+
+def test_roles_without_casework_see_no_due_lists(client, make_user, organisation, team):
+    for role in (Role.ADMIN, Role.ANALYST, Role.FIELD_VOLUNTEER, Role.HOUSE_MANAGER):
+        user = make_user(role, organisation=organisation, teams=[team])
+        page = today_page(client, user)
+        assert page.status_code == 200
+        assert page.context["casework_today"] is False
