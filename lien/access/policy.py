@@ -36,6 +36,9 @@ class Perm:
     MANAGE_TEAM_SETTINGS = "accounts.manage_team_settings"
     VIEW_PARTNERS = "partners.view"
     MANAGE_PARTNERS = "partners.manage"
+    VIEW_APPOINTMENTS = "casework.view_appointments"
+    MANAGE_APPOINTMENTS = "casework.manage_appointments"
+    MANAGE_DOCUMENTS = "casework.manage_documents"
 
 
 # What a social worker does with the people their teams follow; a coordinator does it too.
@@ -53,6 +56,9 @@ _CASEWORK = frozenset(
         Perm.ADD_ENCOUNTERS,
         Perm.VIEW_PARTNERS,
         Perm.MANAGE_PARTNERS,
+        Perm.VIEW_APPOINTMENTS,
+        Perm.MANAGE_APPOINTMENTS,
+        Perm.MANAGE_DOCUMENTS,
     }
 )
 
@@ -67,6 +73,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.READ_SHARED_NOTES,
             Perm.WRITE_LIAISON_NOTES,
             Perm.VIEW_PARTNERS,
+            # Residents' appointments (when, where, what), to help them keep them; not their
+            # notes, and no documents.
+            Perm.VIEW_APPOINTMENTS,
         }
     ),
     Role.FIELD_VOLUNTEER: frozenset({Perm.VIEW_PERSONS, Perm.ADD_ENCOUNTERS, Perm.VIEW_PARTNERS}),
@@ -322,3 +331,52 @@ def partner_contacts_visible_to(user, queryset: models.QuerySet) -> models.Query
     if not has_perm(user, Perm.VIEW_PARTNERS):
         return queryset.none()
     return queryset.filter(organisation_id=user.organisation_id)
+
+
+def appointments_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Appointments of the people the user sees, plus those the user attends or set up; never
+    another organisation's. Their notes are for holders of MANAGE_APPOINTMENTS only."""
+    from django.db.models import Q
+
+    from lien.casework.models import Appointment
+    from lien.people.models import Person
+
+    if not has_perm(user, Perm.VIEW_APPOINTMENTS):
+        return queryset.none()
+    people = persons_visible_to(user, Person.objects.all()).values("pk")
+    attended = Appointment.workers.through.objects.filter(user_id=user.pk).values("appointment_id")
+    return queryset.filter(
+        Q(person_id__in=people) | Q(pk__in=attended) | Q(created_by_id=user.pk),
+        organisation_id=user.organisation_id,
+    )
+
+
+def appointment_workers(user, queryset: models.QuerySet, *, already=()) -> models.QuerySet:
+    """Who may be put down as attending an appointment: the user and the active colleagues of
+    their teams whose roles see appointments, plus those `already` attending (when editing)."""
+    from django.db.models import Q
+
+    from lien.accounts.models import Membership, TeamMembership
+
+    if not has_perm(user, Perm.MANAGE_APPOINTMENTS):
+        return queryset.none()
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.VIEW_APPOINTMENTS in perms]
+    colleagues = TeamMembership.objects.filter(team_id__in=_team_ids(user)).values("user_id")
+    able = Membership.objects.filter(role__in=roles).values("user_id")
+    return queryset.filter(
+        Q(pk=user.pk) | (Q(pk__in=colleagues, is_active=True) & Q(pk__in=able)) | Q(pk__in=already),
+        organisation_id=user.organisation_id,
+    )
+
+
+def documents_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Documents of the people the user sees, for holders of MANAGE_DOCUMENTS; archived ones
+    are left out."""
+    from lien.people.models import Person
+
+    if not has_perm(user, Perm.MANAGE_DOCUMENTS):
+        return queryset.none()
+    people = persons_visible_to(user, Person.objects.all()).values("pk")
+    return queryset.filter(
+        person_id__in=people, organisation_id=user.organisation_id, archived_at__isnull=True
+    )

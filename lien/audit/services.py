@@ -38,6 +38,14 @@ ACTIONS: dict[str, str] = {
     "journal.added": _("Journal entry added"),
     "procedure.created": _("Procedure created"),
     "procedure.changed": _("Procedure changed"),
+    "appointment.created": _("Appointment created"),
+    "appointment.changed": _("Appointment changed"),
+    "calendar_feed.created": _("Calendar link created"),
+    "calendar_feed.revoked": _("Calendar link revoked"),
+    "calendar_feed.read": _("Calendar link read"),
+    "document.uploaded": _("Document uploaded"),
+    "document.downloaded": _("Document downloaded"),
+    "document.archived": _("Document archived"),
 }
 
 

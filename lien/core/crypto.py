@@ -91,6 +91,18 @@ def rotate(token: str) -> str:
     return TOKEN_PREFIX + rotated.decode()
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt binary content (an uploaded file): a Fernet token, itself bytes."""
+    return _current().encrypt(bytes(data))
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _current().decrypt(bytes(token))
+    except InvalidToken as exc:
+        raise DecryptionError("no configured key decrypts this content") from exc
+
+
 def normalise_for_index(value: str) -> str:
     value = unicodedata.normalize("NFKC", value).casefold()
     return "".join(ch for ch in value if ch.isalnum())

@@ -30,13 +30,42 @@ class EncryptedTextField(models.TextField):
         return super().get_lookup(lookup_name)
 
 
+class EncryptedBinaryField(models.BinaryField):
+    """Bytes stored encrypted (a Fernet token); read back as the original bytes.
+
+    Meant for file contents: keep it in a table of its own, so that listing the records it
+    belongs to never loads (nor decrypts) the bytes.
+    """
+
+    description = "Binary content encrypted at rest"
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        return crypto.decrypt_bytes(bytes(value))
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None:
+            return value
+        return crypto.encrypt_bytes(bytes(value))
+
+    def get_lookup(self, lookup_name):
+        if lookup_name != "isnull":
+            return None
+        return super().get_lookup(lookup_name)
+
+
+ENCRYPTED_FIELD_TYPES = (EncryptedTextField, EncryptedBinaryField)
+
+
 def encrypted_fields() -> list[tuple[type[models.Model], str]]:
-    """Every (model, field name) pair holding encrypted text, for key rotation."""
+    """Every (model, field name) pair holding encrypted values, for key rotation."""
     from django.apps import apps
 
     return [
         (model, field.name)
         for model in apps.get_models()
         for field in model._meta.concrete_fields
-        if isinstance(field, EncryptedTextField)
+        if isinstance(field, ENCRYPTED_FIELD_TYPES)
     ]

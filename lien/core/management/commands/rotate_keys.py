@@ -1,7 +1,10 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from lien.core.fields import encrypted_fields
+from lien.core.fields import EncryptedBinaryField, encrypted_fields
+
+# Encrypted files are up to LIEN_MAX_UPLOAD_BYTES each: re-encrypt them a few at a time.
+BINARY_BATCH_SIZE = 10
 
 
 class Command(BaseCommand):
@@ -18,13 +21,16 @@ class Command(BaseCommand):
         total = 0
         for model, name in encrypted_fields():
             manager = model._base_manager
+            size = batch_size
+            if isinstance(model._meta.get_field(name), EncryptedBinaryField):
+                size = min(batch_size, BINARY_BATCH_SIZE)
             last_pk = None
             count = 0
             while True:
                 rows = manager.order_by("pk").only("pk", name).exclude(**{f"{name}__isnull": True})
                 if last_pk is not None:
                     rows = rows.filter(pk__gt=last_pk)
-                batch = list(rows[:batch_size])
+                batch = list(rows[:size])
                 if not batch:
                     break
                 with transaction.atomic():
