@@ -199,6 +199,12 @@ CSRF_FAILURE_VIEW = "lien.web.views.csrf_failure"
 # Upload and form limits: a huge post gets a clear 400 page, never a 500.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("LIEN_MAX_FORM_BYTES", 2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Documents attached to a person's file: larger files are refused with a message. The file part
+# of an upload does not count towards the form limit above.
+LIEN_MAX_UPLOAD_BYTES = envint("LIEN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Partner imports (CSV or XLSX): largest file and most data rows read from one upload.
+LIEN_PARTNER_IMPORT_MAX_BYTES = envint("LIEN_PARTNER_IMPORT_MAX_BYTES", 2_097_152)
+LIEN_PARTNER_IMPORT_MAX_ROWS = envint("LIEN_PARTNER_IMPORT_MAX_ROWS", 5000)
 
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -280,6 +286,10 @@ LIEN_BLIND_INDEX_KEY = env("LIEN_BLIND_INDEX_KEY")
 
 # A team keeps seeing a person's file this long after its follow-up ended.
 LIEN_VISIBILITY_AFTER_FOLLOW_UP = timedelta(days=envint("LIEN_VISIBILITY_AFTER_FOLLOW_UP_DAYS", 90))
+# Today lists the people one's teams follow who have had no journal entry for this long.
+LIEN_NOT_SEEN_DAYS = envint("LIEN_NOT_SEEN_DAYS", 30)
+# A referral still unanswered this long after it was made comes back on its author's Today.
+LIEN_REFERRAL_REMINDER_DAYS = envint("LIEN_REFERRAL_REMINDER_DAYS", 14)
 
 # CPAS legal deadlines (loi du 8 juillet 1976 / DOMAIN.md §2): configuration, not constants.
 LIEN_CPAS_RULES = {

@@ -7,6 +7,7 @@ someone decides who may reach it. The tests then check, for every URL:
 - a user of another organisation, with every role, gets 404 on the first one's records.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -16,7 +17,10 @@ from lien.access.policy import Perm
 from lien.accounts.models import Role, User
 from lien.audit.models import AuditEvent
 from lien.audit.services import record
+from lien.casework import services_referrals
 from lien.casework.services import create_procedure
+from lien.partners import services as partner_services
+from lien.partners.models import Partner
 from lien.people.services import create_person
 from tests.factories import ALL_ROLES, TeamFactory
 
@@ -94,6 +98,27 @@ URLS: dict[str, Rule] = {
     ),
     "casework:procedure_create": Rule(Perm.MANAGE_PROCEDURES, kwargs="person"),
     "casework:procedure_edit": Rule(Perm.MANAGE_PROCEDURES, kwargs="procedure"),
+    "casework:referral_create": Rule(Perm.MANAGE_REFERRALS, kwargs="person"),
+    "casework:referral_edit": Rule(Perm.MANAGE_REFERRALS, kwargs="referral"),
+    "casework:consent_add": Rule(Perm.MANAGE_REFERRALS, kwargs="person"),
+    "casework:consent_withdraw": Rule(Perm.MANAGE_REFERRALS, method="post", kwargs="consent"),
+    "casework:circle_add": Rule(Perm.MANAGE_CIRCLE, kwargs="person"),
+    "casework:circle_edit": Rule(Perm.MANAGE_CIRCLE, kwargs="circle_member"),
+    "casework:circle_archive": Rule(Perm.MANAGE_CIRCLE, method="post", kwargs="circle_member"),
+    # Partners.
+    "partners:partner_list": Rule(Perm.VIEW_PARTNERS),
+    "partners:partner_create": Rule(Perm.MANAGE_PARTNERS),
+    "partners:partner_detail": Rule(Perm.VIEW_PARTNERS, kwargs="partner"),
+    "partners:partner_edit": Rule(Perm.MANAGE_PARTNERS, kwargs="partner"),
+    "partners:partner_archive": Rule(Perm.MANAGE_PARTNERS, method="post", kwargs="partner"),
+    "partners:contact_add": Rule(Perm.MANAGE_PARTNERS, kwargs="partner"),
+    "partners:contact_edit": Rule(Perm.MANAGE_PARTNERS, kwargs="partner_contact"),
+    "partners:contact_archive": Rule(
+        Perm.MANAGE_PARTNERS, method="post", kwargs="partner_contact"
+    ),
+    "partners:import_upload": Rule(Perm.MANAGE_PARTNERS),
+    "partners:import_confirm": Rule(Perm.MANAGE_PARTNERS, method="post"),
+    "partners:import_report": Rule(Perm.MANAGE_PARTNERS),
 }
 
 
@@ -125,7 +150,31 @@ def world(organisation, make_user):
     procedure = create_procedure(
         by=target, person=person, data={"domain": "cpas", "title": "Demande RIS"}
     )
+    partner_for_referral = Partner.objects.create(organisation=organisation, name="CPAS Test")
+    referral = services_referrals.refer(
+        by=target,
+        person=person,
+        partner=partner_for_referral,
+        reason="RIS",
+        referred_on=datetime.date(2026, 1, 5),
+        accompanied=False,
+        consent_now=True,
+    )
+    circle_member = services_referrals.add_to_circle(
+        by=target, person=person, data={"role": "doctor", "name": "Dr Peeters"}
+    )
+    partner = partner_services.create_partner(
+        by=target, data={"name": "Maison médicale du Canal", "sector": "health"}
+    )
+    partner_contact = partner_services.add_contact(
+        by=target, partner=partner, data={"full_name": "Dr Janssens", "role": "médecin"}
+    )
     return {
+        "partner": {"public_id": partner.public_id},
+        "partner_contact": {"public_id": partner_contact.public_id},
+        "referral": {"public_id": referral.public_id},
+        "consent": {"public_id": referral.consent.public_id},
+        "circle_member": {"public_id": circle_member.public_id},
         "person": {"public_id": person.public_id},
         "procedure": {"public_id": procedure.public_id},
         "_team": team,

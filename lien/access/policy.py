@@ -27,6 +27,7 @@ class Perm:
     CREATE_PERSONS = "people.create"
     EDIT_PERSONS = "people.edit"
     VIEW_SENSITIVE = "people.view_sensitive"
+    MERGE_PERSONS = "people.merge"  # make two files of the same person one (undoable)
     READ_TEAM_NOTES = "casework.read_team_notes"
     WRITE_NOTES = "casework.write_notes"
     MANAGE_PROCEDURES = "casework.manage_procedures"
@@ -34,6 +35,12 @@ class Perm:
     WRITE_LIAISON_NOTES = "casework.write_liaison_notes"
     ADD_ENCOUNTERS = "outreach.add_encounters"
     MANAGE_TEAM_SETTINGS = "accounts.manage_team_settings"
+    MANAGE_REFERRALS = "casework.manage_referrals"  # referrals and the consents they rely on
+    OVERRIDE_CONSENT = (
+        "casework.override_consent"  # refer without a consent in force, with a reason
+    )
+    VIEW_CIRCLE = "casework.view_circle"
+    MANAGE_CIRCLE = "casework.manage_circle"
     VIEW_PARTNERS = "partners.view"
     MANAGE_PARTNERS = "partners.manage"
     VIEW_APPOINTMENTS = "casework.view_appointments"
@@ -49,11 +56,15 @@ _CASEWORK = frozenset(
         Perm.CREATE_PERSONS,
         Perm.EDIT_PERSONS,
         Perm.VIEW_SENSITIVE,
+        Perm.MERGE_PERSONS,
         Perm.READ_TEAM_NOTES,
         Perm.READ_SHARED_NOTES,
         Perm.WRITE_NOTES,
         Perm.MANAGE_PROCEDURES,
         Perm.ADD_ENCOUNTERS,
+        Perm.MANAGE_REFERRALS,
+        Perm.VIEW_CIRCLE,
+        Perm.MANAGE_CIRCLE,
         Perm.VIEW_PARTNERS,
         Perm.MANAGE_PARTNERS,
         Perm.VIEW_APPOINTMENTS,
@@ -64,7 +75,8 @@ _CASEWORK = frozenset(
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({Perm.MANAGE_USERS, Perm.MANAGE_TEAMS, Perm.VIEW_AUDIT}),
-    Role.COORDINATOR: _CASEWORK | {Perm.MANAGE_TEAM_SETTINGS, Perm.VIEW_REPORTS},
+    Role.COORDINATOR: _CASEWORK
+    | {Perm.MANAGE_TEAM_SETTINGS, Perm.VIEW_REPORTS, Perm.OVERRIDE_CONSENT},
     Role.SOCIAL_WORKER: _CASEWORK,
     Role.HOUSE_MANAGER: frozenset(
         {
@@ -73,6 +85,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.READ_SHARED_NOTES,
             Perm.WRITE_LIAISON_NOTES,
             Perm.VIEW_PARTNERS,
+            # Who else works with a resident (names, roles, contact), not what they wrote.
+            Perm.VIEW_CIRCLE,
             # Residents' appointments (when, where, what), to help them keep them; not their
             # notes, and no documents.
             Perm.VIEW_APPOINTMENTS,
@@ -262,6 +276,8 @@ def persons_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
     if user.roles & FOLLOWING_ROLES:
         followed = FollowUp.objects.granting_visibility().filter(team_id__in=_team_ids(user))
         condition |= Q(pk__in=followed.values("person_id"))
+        # A file merged into a followed person's stays reachable (it shows where it went).
+        condition |= Q(merged_into_id__in=followed.values("person_id"))
     if Role.FIELD_VOLUNTEER in user.roles:
         condition |= Q(created_by_id=user.pk)
     return queryset.filter(condition, organisation_id=user.organisation_id)
@@ -380,3 +396,62 @@ def documents_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
     return queryset.filter(
         person_id__in=people, organisation_id=user.organisation_id, archived_at__isnull=True
     )
+
+
+def _of_visible_people(user, queryset: models.QuerySet, perm: str) -> models.QuerySet:
+    from lien.people.models import Person
+
+    if not has_perm(user, perm):
+        return queryset.none()
+    people = persons_visible_to(user, Person.objects.all()).values("pk")
+    return queryset.filter(person_id__in=people, organisation_id=user.organisation_id)
+
+
+def consents_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    return _of_visible_people(user, queryset, Perm.MANAGE_REFERRALS)
+
+
+def referrals_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    return _of_visible_people(user, queryset, Perm.MANAGE_REFERRALS)
+
+
+def circle_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    return _of_visible_people(user, queryset, Perm.VIEW_CIRCLE).filter(archived_at__isnull=True)
+
+
+def identity_documents_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Identity documents of the people the user sees, for roles shown the full identity; a
+    document revealing the residence status (a foreigner's card, an annex) only to roles with
+    the right to sensitive sections. Archived documents stay in (the file lists them apart)."""
+    from lien.people.models import IdentityDocument, Person
+
+    perms = permissions_of(user)
+    if Perm.VIEW_IDENTITY not in perms:
+        return queryset.none()
+    if Perm.VIEW_SENSITIVE not in perms:
+        queryset = queryset.filter(kind__in=IdentityDocument.NON_RESIDENCE_KINDS)
+    people = persons_visible_to(user, Person.objects.all()).values("pk")
+    return queryset.filter(person_id__in=people, organisation_id=user.organisation_id)
+
+
+def relations_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Relations between two people the user both sees: a relation never names someone the
+    user may not see."""
+    from lien.people.models import Person
+
+    if not has_perm(user, Perm.VIEW_IDENTITY):
+        return queryset.none()
+    people = persons_visible_to(user, Person.objects.all()).values("pk")
+    return queryset.filter(
+        person_id__in=people, relative_id__in=people, organisation_id=user.organisation_id
+    )
+
+
+def person_merges_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Merges into a file the user sees, for those who may merge (and so undo)."""
+    from lien.people.models import Person
+
+    if not has_perm(user, Perm.MERGE_PERSONS):
+        return queryset.none()
+    people = persons_visible_to(user, Person.objects.all()).values("pk")
+    return queryset.filter(kept_id__in=people, organisation_id=user.organisation_id)

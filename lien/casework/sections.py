@@ -3,7 +3,9 @@
 from lien.access import policy
 from lien.access.policy import Perm
 from lien.casework import timeline
-from lien.casework.models import Procedure
+from lien.casework.models import CircleMember, Consent, Procedure, Referral
+
+ON_FILE = 20
 
 
 def casework_sections(user, person) -> dict:
@@ -19,7 +21,33 @@ def casework_sections(user, person) -> dict:
         else []
     )
     items, more = timeline.for_person(user, person, limit=timeline.ON_FILE)
+    can_refer = policy.has_perm(user, Perm.MANAGE_REFERRALS)
+    can_see_circle = policy.has_perm(user, Perm.VIEW_CIRCLE)
     return {
+        "can_refer": can_refer,
+        "referrals": list(
+            Referral.objects.visible_to(user)
+            .filter(person=person, archived_at__isnull=True)
+            .select_related("partner")[:ON_FILE]
+        )
+        if can_refer
+        else [],
+        "consents": list(
+            Consent.objects.visible_to(user)
+            .filter(person=person)
+            .select_related("partner")[:ON_FILE]
+        )
+        if can_refer
+        else [],
+        "can_see_circle": can_see_circle,
+        "can_manage_circle": policy.has_perm(user, Perm.MANAGE_CIRCLE),
+        "circle": list(
+            CircleMember.objects.visible_to(user)
+            .filter(person=person)
+            .select_related("colleague", "partner")[:ON_FILE]
+        )
+        if can_see_circle
+        else [],
         "timeline": items,
         "timeline_more": more,
         "pending_procedures": pending,

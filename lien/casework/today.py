@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from lien.access import policy
 from lien.access.policy import Perm
-from lien.casework.models import FollowUp, Procedure
+from lien.casework.models import FollowUp, Procedure, Referral
 from lien.people.models import Person
 
 SOON = datetime.timedelta(days=7)
@@ -27,8 +27,16 @@ def casework_today(user) -> dict:
     cpas = list(
         procedures.cpas_decision_due_by(today + SOON).order_by("cpas_received_on", "pk")[:LIMIT]
     )
+    unanswered = list(
+        Referral.objects.visible_to(user)
+        .filter(created_by=user)
+        .unanswered_by(today)
+        .select_related("person", "partner")
+        .order_by("remind_on", "pk")[:LIMIT]
+    )
     return {
         "casework_today": True,
+        "unanswered_referrals": unanswered,
         "today": today,
         "my_procedures": mine,
         "cpas_requests": cpas,

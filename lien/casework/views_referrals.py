@@ -1,0 +1,203 @@
+"""Referrals to partners, the consents they rely on, and the person's circle."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lien.access import policy
+from lien.access.policy import Perm
+from lien.accounts.models import User
+from lien.casework import services_referrals as services
+from lien.casework.forms_referrals import (
+    CircleMemberForm,
+    ConsentForm,
+    ReferralAnswerForm,
+    ReferralForm,
+)
+from lien.casework.models import CircleMember, Consent, Referral
+from lien.core.versioning import EditConflict, keep_typed_values
+from lien.partners.models import Partner
+from lien.people.models import Person
+
+
+def _person_or_404(request, public_id: UUID) -> Person:
+    return policy.get_or_404(Person.objects.visible_to(request.user), public_id=public_id)
+
+
+def _partners(request):
+    return Partner.objects.visible_to(request.user).active().order_by("name")
+
+
+def _back_to(person: Person):
+    return redirect("people:person_detail", public_id=person.public_id)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+@policy.require(Perm.MANAGE_REFERRALS)
+def referral_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    person = _person_or_404(request, public_id)
+    form = ReferralForm(
+        request.POST or None,
+        partners=_partners(request),
+        may_override=policy.has_perm(request.user, Perm.OVERRIDE_CONSENT),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.refer(
+                by=request.user,
+                person=person,
+                partner=data["partner"],
+                reason=data["reason"],
+                referred_on=data["referred_on"],
+                accompanied=data["accompanied"],
+                consent_now=data["consent_now"],
+                override_reason=data.get("override_reason") or "",
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Referral recorded."))
+            return _back_to(person)
+    return render(request, "casework/referral_form.html", {"form": form, "person": person})
+
+
+@policy.require(Perm.MANAGE_REFERRALS)
+def referral_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    referral = policy.get_or_404(
+        Referral.objects.visible_to(request.user).select_related("person", "partner"),
+        public_id=public_id,
+    )
+    form = ReferralAnswerForm(request.POST or None, instance=referral)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_referral(
+                by=request.user,
+                referral=Referral.objects.get(pk=referral.pk),
+                version=form.cleaned_data["version"] or 0,
+                data=form.service_data(),
+            )
+        except EditConflict as exc:
+            conflict = keep_typed_values(form, exc)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return _back_to(referral.person)
+    return render(
+        request,
+        "casework/referral_answer.html",
+        {"form": form, "referral": referral, "person": referral.person, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+@policy.require(Perm.MANAGE_REFERRALS)
+def consent_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    person = _person_or_404(request, public_id)
+    form = ConsentForm(request.POST or None, partners=_partners(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.record_consent(
+            by=request.user,
+            person=person,
+            scope=data["scope"],
+            partner=data.get("partner"),
+            given_on=data["given_on"],
+            note=data.get("note") or "",
+        )
+        messages.success(request, _("Consent recorded."))
+        return _back_to(person)
+    return render(request, "casework/consent_form.html", {"form": form, "person": person})
+
+
+@require_POST
+@policy.require(Perm.MANAGE_REFERRALS)
+def consent_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    consent = policy.get_or_404(
+        Consent.objects.visible_to(request.user).select_related("person"), public_id=public_id
+    )
+    try:
+        services.withdraw_consent(by=request.user, consent=consent, on=timezone.localdate())
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Consent withdrawn from today."))
+    return _back_to(consent.person)
+
+
+def _colleagues(request):
+    return User.objects.filter(organisation_id=request.user.organisation_id, is_active=True)
+
+
+@policy.require(Perm.MANAGE_CIRCLE)
+def circle_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    person = _person_or_404(request, public_id)
+    form = CircleMemberForm(
+        request.POST or None, partners=_partners(request), colleagues=_colleagues(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.add_to_circle(by=request.user, person=person, data=form.service_data())
+        messages.success(request, _("Added to the circle."))
+        return _back_to(person)
+    return render(
+        request, "casework/circle_form.html", {"form": form, "person": person, "new": True}
+    )
+
+
+@policy.require(Perm.MANAGE_CIRCLE)
+def circle_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    member = policy.get_or_404(
+        CircleMember.objects.visible_to(request.user).select_related("person", "colleague"),
+        public_id=public_id,
+    )
+    form = CircleMemberForm(
+        request.POST or None,
+        instance=member,
+        partners=_partners(request),
+        colleagues=_colleagues(request),
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_circle_member(
+                by=request.user,
+                member=CircleMember.objects.get(pk=member.pk),
+                version=form.cleaned_data["version"] or 0,
+                data=form.service_data(),
+            )
+        except EditConflict as exc:
+            conflict = keep_typed_values(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return _back_to(member.person)
+    return render(
+        request,
+        "casework/circle_form.html",
+        {"form": form, "person": member.person, "member": member, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+@require_POST
+@policy.require(Perm.MANAGE_CIRCLE)
+def circle_archive(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    member = policy.get_or_404(
+        CircleMember.objects.visible_to(request.user).select_related("person"),
+        public_id=public_id,
+    )
+    services.archive_circle_member(by=request.user, member=member)
+    messages.success(request, _("Removed from the circle."))
+    return _back_to(member.person)
