@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("lien.web.urls")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("lien.people.urls")),
+    path("partners/", include("lien.partners.urls")),
     path("casework/", include("lien.casework.urls")),
     path("admin/", include("lien.accounts.urls")),
     path("admin/audit/", include("lien.audit.urls")),

@@ -113,9 +113,7 @@ URLS: dict[str, Rule] = {
     "partners:partner_archive": Rule(Perm.MANAGE_PARTNERS, method="post", kwargs="partner"),
     "partners:contact_add": Rule(Perm.MANAGE_PARTNERS, kwargs="partner"),
     "partners:contact_edit": Rule(Perm.MANAGE_PARTNERS, kwargs="partner_contact"),
-    "partners:contact_archive": Rule(
-        Perm.MANAGE_PARTNERS, method="post", kwargs="partner_contact"
-    ),
+    "partners:contact_archive": Rule(Perm.MANAGE_PARTNERS, method="post", kwargs="partner_contact"),
     "partners:import_upload": Rule(Perm.MANAGE_PARTNERS),
     "partners:import_confirm": Rule(Perm.MANAGE_PARTNERS, method="post"),
     "partners:import_report": Rule(Perm.MANAGE_PARTNERS),

@@ -17,6 +17,24 @@ class PartnerQuerySet(models.QuerySet):
     def active(self) -> "PartnerQuerySet":
         return self.filter(archived_at__isnull=True)
 
+    def search(self, query: str) -> "PartnerQuerySet":
+        """Partners matching every word of `query` in their name, services, languages,
+        address, postcode or commune, or in their sector's name (in the current language)."""
+        results = self
+        for word in query.split()[:8]:
+            folded = word.casefold()
+            sectors = [c.value for c in Partner.Sector if folded in str(c.label).casefold()]
+            results = results.filter(
+                Q(name__icontains=word)
+                | Q(services__icontains=word)
+                | Q(languages__icontains=word)
+                | Q(address__icontains=word)
+                | Q(postcode__icontains=word)
+                | Q(commune__icontains=word)
+                | Q(sector__in=sectors)
+            )
+        return results
+
 
 class Partner(models.Model):
     """An organisation outside the team that people are oriented or referred to."""

@@ -9,6 +9,7 @@ from lien.access.policy import Perm
 MODULES = [
     ("web:today", _("Today"), None),
     ("people:person_list", _("People"), Perm.VIEW_PERSONS),
+    ("partners:partner_list", _("Partners"), Perm.VIEW_PARTNERS),
 ]
 ADMIN_MODULES = [
     ("accounts:user_list", _("Users"), Perm.MANAGE_USERS),
