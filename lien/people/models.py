@@ -1,9 +1,12 @@
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,9 @@ class PersonQuerySet(models.QuerySet):
 
     def not_archived(self) -> "PersonQuerySet":
         return self.exclude(status=Person.Status.ARCHIVED)
+
+    def active(self) -> "PersonQuerySet":
+        return self.filter(status=Person.Status.ACTIVE)
 
 
 class Person(models.Model):
@@ -76,6 +82,16 @@ class Person(models.Model):
     )
     left_on = models.DateField(_("left on"), null=True, blank=True)
     left_reason = models.CharField(_("reason for leaving"), max_length=300, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when this file was merged into another one (see merging.py); the row stays, archived.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_people",
+    )
     is_demo = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
@@ -110,6 +126,18 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=Q(birth_month__isnull=True) | Q(birth_year__isnull=False),
                 name="person_birth_month_needs_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="left") | Q(left_on__isnull=False),
+                name="person_left_has_a_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(status="archived"),
+                name="person_merged_is_archived",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(merged_into=F("pk")),
+                name="person_not_merged_into_itself",
             ),
         ]
 
@@ -157,6 +185,14 @@ class Person(models.Model):
                 age -= 1
         return age
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED
+
     def as_match_record(self) -> dict:
         return {
             "first_name": self.first_name,
@@ -184,3 +220,275 @@ class PersonSearchKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class IdentityDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "IdentityDocumentQuerySet":
+        from lien.access import policy
+
+        return policy.identity_documents_visible_to(user, self)
+
+    def current(self) -> "IdentityDocumentQuerySet":
+        return self.filter(archived_at__isnull=True)
+
+    def expiring_within(self, days: int) -> "IdentityDocumentQuerySet":
+        """Current documents that expire between today and `days` from now (not those already
+        expired), of people whose file is not archived; soonest first."""
+        today = timezone.localdate()
+        return (
+            self.current()
+            .filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days))
+            .exclude(person__status=Person.Status.ARCHIVED)
+            .order_by("expires_on", "pk")
+        )
+
+    def expired(self) -> "IdentityDocumentQuerySet":
+        return self.current().filter(expires_on__lt=timezone.localdate())
+
+
+class IdentityDocument(models.Model):
+    """An identity or residence document a person holds (DOMAIN.md §4), tracked for expiry."""
+
+    NOTE_MAX_LENGTH = 2000
+    NUMBER_MAX_LENGTH = 50
+
+    class Kind(models.TextChoices):
+        BELGIAN_EID = "be_eid", _("Belgian identity card (eID)")
+        KIDS_ID = "kids_id", _("Kids-ID (under 12)")
+        POLICE_CERTIFICATE = "police_certificate", _("Police certificate of loss or theft")
+        PASSPORT = "passport", _("Passport")
+        CARD_A = "card_a", _("Card A (limited stay)")
+        CARD_B = "card_b", _("Card B (unlimited stay)")
+        CARD_K = "card_k", _("Card K (establishment, formerly C)")
+        CARD_L = "card_l", _("Card L (long-term resident, formerly D)")
+        CARD_EU = "card_eu", _("EU card (formerly E)")
+        CARD_EU_PLUS = "card_eu_plus", _("EU+ card (formerly E+)")
+        CARD_F = "card_f", _("Card F (family member)")
+        CARD_F_PLUS = "card_f_plus", _("Card F+ (family member, permanent)")
+        CARD_H = "card_h", _("Card H (EU Blue Card)")
+        CARD_M = "card_m", _("Card M (UK withdrawal agreement)")
+        CARD_N = "card_n", _("Card N (UK frontier worker)")
+        CARD_C = "card_c", _("Card C (old model)")
+        CARD_D = "card_d", _("Card D (old model)")
+        CARD_E = "card_e", _("Card E (old model)")
+        CARD_E_PLUS = "card_e_plus", _("Card E+ (old model)")
+        ORANGE_CARD = "orange_card", _("Registration certificate (orange card)")
+        RESIDENCE_ANNEX = "residence_annex", _("Residence permit or annex")
+        OTHER = "other", _("Other")
+
+    # Documents that do not tell anything about a person's residence status: the only ones a
+    # role without the right to sensitive sections (a house manager) is shown.
+    NON_RESIDENCE_KINDS = frozenset(
+        {Kind.BELGIAN_EID, Kind.KIDS_ID, Kind.POLICE_CERTIFICATE, Kind.PASSPORT, Kind.OTHER}
+    )
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="identity_documents")
+    kind = models.CharField(_("kind of document"), max_length=20, choices=Kind.choices)
+    number = EncryptedTextField(_("document number"), blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = IdentityDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
+        ordering = [F("expires_on").asc(nulls_last=True), "pk"]
+        indexes = [
+            models.Index(fields=["organisation", "expires_on"], name="identity_doc_expiry_idx"),
+            models.Index(fields=["person", "archived_at"], name="identity_doc_person_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(issued_on__isnull=True)
+                | Q(expires_on__isnull=True)
+                | Q(expires_on__gt=F("issued_on")),
+                name="identity_document_expires_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def masked_number(self) -> str:
+        """The number as shown on screen: only its last characters (4, or 3 if it is short)."""
+        compact = "".join(self.number.split())
+        if not compact:
+            return ""
+        shown = 4 if len(compact) >= 8 else 3 if len(compact) >= 6 else 0
+        return "•••• " + compact[len(compact) - shown :] if shown else "••••"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+    @property
+    def is_residence_document(self) -> bool:
+        return self.kind not in self.NON_RESIDENCE_KINDS
+
+
+class RelationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "RelationQuerySet":
+        from lien.access import policy
+
+        return policy.relations_visible_to(user, self)
+
+    def current(self) -> "RelationQuerySet":
+        return self.filter(archived_at__isnull=True)
+
+    def involving(self, person: Person) -> "RelationQuerySet":
+        return self.filter(Q(person=person) | Q(relative=person))
+
+
+@dataclass(frozen=True)
+class RelationSeen:
+    """A relation as it reads from one person's file: who the other is to them."""
+
+    relation: "Relation"
+    other: Person
+    label: str
+
+
+class Relation(models.Model):
+    """`relative` is the `kind` of `person` (e.g. her parent); read the other way on the
+    relative's file (his child). One current relation per pair of people."""
+
+    NOTE_MAX_LENGTH = 1000
+
+    class Kind(models.TextChoices):
+        PARTNER = "partner", _("Partner or spouse")
+        PARENT = "parent", _("Parent")
+        CHILD = "child", _("Child")
+        SIBLING = "sibling", _("Brother or sister")
+        OTHER_FAMILY = "other_family", _("Other family")
+        FRIEND = "friend", _("Friend")
+        GROUP = "group", _("Same group (street group)")
+
+    INVERSE = {Kind.PARENT: Kind.CHILD, Kind.CHILD: Kind.PARENT}
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="relations")
+    relative = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="relations_as_relative"
+    )
+    kind = models.CharField(_("relation"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    started_on = models.DateField(_("since"), null=True, blank=True)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = RelationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
+        ordering = ["kind", "pk"]
+        indexes = [models.Index(fields=["relative"], name="relation_relative_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(person=F("relative")), name="relation_not_with_oneself"
+            ),
+            # Either way round, a pair of people has one current relation.
+            models.UniqueConstraint(
+                Least("person", "relative"),
+                Greatest("person", "relative"),
+                condition=Q(archived_at__isnull=True),
+                name="relation_one_current_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="relation_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def seen_from(self, person: Person) -> RelationSeen:
+        if person.pk == self.person_id:
+            return RelationSeen(self, self.relative, self.get_kind_display())
+        kind = self.INVERSE.get(self.kind, self.kind)
+        return RelationSeen(self, self.person, self.Kind(kind).label)
+
+
+class PersonMergeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PersonMergeQuerySet":
+        from lien.access import policy
+
+        return policy.person_merges_visible_to(user, self)
+
+    def not_undone(self) -> "PersonMergeQuerySet":
+        return self.filter(undone_at__isnull=True)
+
+
+class PersonMerge(models.Model):
+    """Two files of the same person made one, with what it takes to undo it.
+
+    `moved` lists the rows carried over ({"model", "field", "pks"}); `changes` what else the
+    merge did to them (follow-ups ended, relations archived, the absorbed file's former
+    status); `overwritten` the kept file's identity values replaced, encrypted as they can be
+    sensitive (a national number).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    absorbed = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+    moved = models.JSONField(default=list, encoder=DjangoJSONEncoder)
+    changes = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    overwritten = EncryptedTextField(blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = PersonMergeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("merge of two files")
+        verbose_name_plural = _("merges of files")
+        ordering = ["-merged_at", "-pk"]
+        indexes = [
+            models.Index(fields=["kept", "undone_at"], name="person_merge_kept_idx"),
+            models.Index(fields=["absorbed", "undone_at"], name="person_merge_absorbed_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kept=F("absorbed")), name="person_merge_two_people"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed_id} → {self.kept_id}"
+
+    @property
+    def moved_count(self) -> int:
+        return sum(len(entry["pks"]) for entry in self.moved)
