@@ -78,7 +78,8 @@ class SearchForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
-        widget=forms.ClearableFileInput(
+        required=False,  # checked in clean_file, which also explains a file cut short
+        widget=forms.FileInput(
             attrs={
                 "accept": ".csv,.xlsx,text/csv,"
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,9 +87,12 @@ class ImportForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, cut_short: bool = False, **kwargs):
+        """`cut_short`: the upload handler stopped reading the file at the size limit."""
         super().__init__(*args, **kwargs)
         from django.template.defaultfilters import filesizeformat
+
+        self.cut_short = cut_short
 
         self.fields["file"].help_text = _(
             "First row: the column headings (nom / naam / name is required). At most "
@@ -97,3 +101,14 @@ class ImportForm(forms.Form):
             "size": filesizeformat(settings.LIEN_PARTNER_IMPORT_MAX_BYTES),
             "rows": settings.LIEN_PARTNER_IMPORT_MAX_ROWS,
         }
+
+    def clean_file(self):
+        from lien.partners.importing import too_large_message
+
+        upload = self.cleaned_data.get("file")
+        limit = settings.LIEN_PARTNER_IMPORT_MAX_BYTES
+        if self.cut_short or (upload is not None and upload.size > limit):
+            raise forms.ValidationError(too_large_message(limit), code="too_large")
+        if upload is None:
+            raise forms.ValidationError(_("Choose a CSV or XLSX file."), code="required")
+        return upload

@@ -31,6 +31,7 @@ MAX_COLUMNS = 50  # a partner list has about fifteen; the rest of a wide sheet i
 FORMULA_PREFIXES = ("=", "@")
 # Single-line fields: inner line breaks and runs of spaces become one space.
 SINGLE_LINE = {"name", "sector", "address", "postcode", "commune", "phone", "email", "website"}
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office 97-2003: .xls, .doc
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Column headings recognised, in French, Dutch and English, compared without case, accents
@@ -126,7 +127,7 @@ class Preview:
     def column_labels(self) -> list[tuple[str, str]]:
         """(heading in the file, the partner field it fills), in the file's order."""
         return [
-            (heading, capfirst(Partner._meta.get_field(name).verbose_name))
+            (heading, str(capfirst(Partner._meta.get_field(name).verbose_name)))
             for name, heading in self.columns.items()
         ]
 
@@ -200,12 +201,11 @@ def too_large_message(max_bytes: int) -> str:
 
 def _refuse_binary(content: bytes) -> None:
     """Refuse a file that is not text, naming its type when it is a known one."""
-    kind = filetype.guess(content[:8192])
-    if kind is not None and kind.extension in {"xls", "doc", "ppt"}:
+    if content.startswith(OLE2_MAGIC):
         raise ImportRefused(
-            _("This is an old Office file (.%(ext)s). Save it as .xlsx or as CSV, then retry.")
-            % {"ext": kind.extension}
+            _("This is an old Office file (.xls). Save it as .xlsx or as CSV, then retry.")
         )
+    kind = filetype.guess(content[:8192])
     if kind is not None or b"\x00" in content[:8192]:
         raise ImportRefused(
             _("This file is neither a CSV nor an XLSX spreadsheet%(kind)s.")
@@ -411,7 +411,7 @@ def _check_row(number, raw, preview, *, sectors, seen, taken) -> None:
         except ValidationError:
             reasons.append(_("The website address is not valid."))
     formula_fields = [
-        capfirst(Partner._meta.get_field(n).verbose_name)
+        str(capfirst(Partner._meta.get_field(n).verbose_name))
         for n, v in raw.items()
         if v.startswith(FORMULA_PREFIXES)
     ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lien.access import policy
 from lien.access.policy import Perm
 from lien.accounts.models import User
-from lien.audit.services import record
+from lien.audit.services import record, record_each
 from lien.core.versioning import claim_version
 from lien.partners.models import Partner, PartnerContact
 
@@ -206,8 +206,10 @@ def import_partners(*, by: User, rows: list[tuple[int, dict]]) -> ImportResult:
                 Partner.objects.bulk_create(partners, batch_size=500)
         except IntegrityError as exc:
             raise ValidationError(DUPLICATE_NAME, code="duplicate") from exc
-        for partner in partners:
-            filled = [name for name in PARTNER_FIELDS if getattr(partner, name)]
-            record(action="partner.imported", actor=by, obj=partner, fields=filled)
+        record_each(
+            action="partner.imported",
+            actor=by,
+            changes=[(p, [f for f in PARTNER_FIELDS if getattr(p, f)]) for p in partners],
+        )
         result.imported = partners
     return result

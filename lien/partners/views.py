@@ -202,11 +202,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _import_upload(request: HttpRequest, limit) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and limit.too_large:
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, cut_short=limit.too_large)
+    else:
         form = ImportForm()
-        form.add_error(None, importing.too_large_message(limit.max_bytes))
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             preview = importing.read_upload(
                 form.cleaned_data["file"],
