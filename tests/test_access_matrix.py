@@ -17,7 +17,12 @@ from lien.access.policy import Perm
 from lien.accounts.models import Role, User
 from lien.audit.models import AuditEvent
 from lien.audit.services import record
-from lien.casework import services_referrals
+from lien.casework import (
+    services_appointments,
+    services_documents,
+    services_pathways,
+    services_referrals,
+)
 from lien.casework.services import create_procedure
 from lien.partners import services as partner_services
 from lien.partners.models import Partner
@@ -36,6 +41,8 @@ class Rule:
 
 
 PUBLIC, SELF, BLOCKED = "public", "self", "blocked"
+HOUR = datetime.timedelta(hours=1)
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 URLS: dict[str, Rule] = {
     "web:today": Rule("member"),
@@ -102,9 +109,33 @@ URLS: dict[str, Rule] = {
     "casework:referral_edit": Rule(Perm.MANAGE_REFERRALS, kwargs="referral"),
     "casework:consent_add": Rule(Perm.MANAGE_REFERRALS, kwargs="person"),
     "casework:consent_withdraw": Rule(Perm.MANAGE_REFERRALS, method="post", kwargs="consent"),
+    "casework:pathway_list": Rule(Perm.MANAGE_PATHWAYS),
+    "casework:pathway_create": Rule(Perm.MANAGE_PATHWAYS),
+    "casework:pathway_edit": Rule(Perm.MANAGE_PATHWAYS, kwargs="pathway"),
+    "casework:pathway_archive": Rule(Perm.MANAGE_PATHWAYS, method="post", kwargs="pathway"),
+    "casework:follow_up_open": Rule(Perm.EDIT_PERSONS, kwargs="person"),
+    "casework:follow_up_end": Rule(Perm.EDIT_PERSONS, kwargs="follow_up"),
     "casework:circle_add": Rule(Perm.MANAGE_CIRCLE, kwargs="person"),
     "casework:circle_edit": Rule(Perm.MANAGE_CIRCLE, kwargs="circle_member"),
     "casework:circle_archive": Rule(Perm.MANAGE_CIRCLE, method="post", kwargs="circle_member"),
+    # Appointments, the agenda and the calendar link.
+    "casework:agenda": Rule(Perm.VIEW_APPOINTMENTS),
+    "casework:agenda_day": Rule(Perm.VIEW_APPOINTMENTS),
+    "casework:appointment_create": Rule(Perm.MANAGE_APPOINTMENTS),
+    "casework:appointment_create_for_person": Rule(Perm.MANAGE_APPOINTMENTS, kwargs="person"),
+    "casework:appointment_edit": Rule(Perm.MANAGE_APPOINTMENTS, kwargs="appointment"),
+    "casework:appointment_status": Rule(
+        Perm.MANAGE_APPOINTMENTS, method="post", kwargs="appointment"
+    ),
+    "casework:calendar_link": Rule(Perm.VIEW_APPOINTMENTS),
+    "casework:calendar_link_revoke": Rule(Perm.VIEW_APPOINTMENTS, method="post"),
+    # A calendar application reads the feed with its secret token, without logging in.
+    "casework:calendar_feed": Rule(PUBLIC, kwargs="calendar_feed"),
+    # Documents.
+    "casework:document_list": Rule(Perm.MANAGE_DOCUMENTS, kwargs="person"),
+    "casework:document_upload": Rule(Perm.MANAGE_DOCUMENTS, kwargs="person"),
+    "casework:document_download": Rule(Perm.MANAGE_DOCUMENTS, kwargs="document"),
+    "casework:document_archive": Rule(Perm.MANAGE_DOCUMENTS, method="post", kwargs="document"),
     # Partners.
     "partners:partner_list": Rule(Perm.VIEW_PARTNERS),
     "partners:partner_create": Rule(Perm.MANAGE_PARTNERS),
@@ -167,7 +198,30 @@ def world(organisation, make_user):
     partner_contact = partner_services.add_contact(
         by=target, partner=partner, data={"full_name": "Dr Janssens", "role": "médecin"}
     )
+    starts_at = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    appointment = services_appointments.create_appointment(
+        by=target,
+        person=person,
+        data={"title": "CPAS", "starts_at": starts_at, "ends_at": starts_at + HOUR},
+        workers=[target],
+    )
+    document = services_documents.upload_document(
+        by=target, person=person, title="Carte", file_name="carte.png", content=PNG
+    )
+    _feed, feed_token = services_appointments.create_calendar_feed(by=target)
+    pathway = services_pathways.create_pathway(
+        by=make_user(Role.COORDINATOR, organisation=organisation),
+        name="Accueil",
+        event="follow_up_opened",
+        team=None,
+        steps=[{"title": "Bilan social", "domain": "other", "days_after": 7}],
+    )
     return {
+        "pathway": {"public_id": pathway.public_id},
+        "follow_up": {"public_id": person.follow_ups.get().public_id},
+        "appointment": {"public_id": appointment.public_id},
+        "document": {"public_id": document.public_id},
+        "calendar_feed": {"token": feed_token},
         "partner": {"public_id": partner.public_id},
         "partner_contact": {"public_id": partner_contact.public_id},
         "referral": {"public_id": referral.public_id},

@@ -41,6 +41,7 @@ class Perm:
     )
     VIEW_CIRCLE = "casework.view_circle"
     MANAGE_CIRCLE = "casework.manage_circle"
+    MANAGE_PATHWAYS = "casework.manage_pathways"  # templates of tasks set off by an event
     VIEW_PARTNERS = "partners.view"
     MANAGE_PARTNERS = "partners.manage"
     VIEW_APPOINTMENTS = "casework.view_appointments"
@@ -74,9 +75,16 @@ _CASEWORK = frozenset(
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({Perm.MANAGE_USERS, Perm.MANAGE_TEAMS, Perm.VIEW_AUDIT}),
+    Role.ADMIN: frozenset(
+        {Perm.MANAGE_USERS, Perm.MANAGE_TEAMS, Perm.VIEW_AUDIT, Perm.MANAGE_PATHWAYS}
+    ),
     Role.COORDINATOR: _CASEWORK
-    | {Perm.MANAGE_TEAM_SETTINGS, Perm.VIEW_REPORTS, Perm.OVERRIDE_CONSENT},
+    | {
+        Perm.MANAGE_TEAM_SETTINGS,
+        Perm.VIEW_REPORTS,
+        Perm.OVERRIDE_CONSENT,
+        Perm.MANAGE_PATHWAYS,
+    },
     Role.SOCIAL_WORKER: _CASEWORK,
     Role.HOUSE_MANAGER: frozenset(
         {
@@ -455,3 +463,9 @@ def person_merges_visible_to(user, queryset: models.QuerySet) -> models.QuerySet
         return queryset.none()
     people = persons_visible_to(user, Person.objects.all()).values("pk")
     return queryset.filter(kept_id__in=people, organisation_id=user.organisation_id)
+
+
+def pathways_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    if not has_perm(user, Perm.MANAGE_PATHWAYS):
+        return queryset.none()
+    return queryset.filter(organisation_id=user.organisation_id)

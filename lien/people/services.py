@@ -1,18 +1,23 @@
 """Every write to a person goes through here: in a transaction, audited."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lien.access import policy
 from lien.accounts.models import Team, User
 from lien.audit.services import record
-from lien.casework.models import FollowUp
+from lien.casework.models import FollowUp, PathwayTemplate
+from lien.casework.services_pathways import apply_pathways
 from lien.core import crypto
 from lien.core.versioning import claim_version
 from lien.people import matching, niss
-from lien.people.models import Person, PersonSearchKey
+from lien.people.models import IdentityDocument, Person, PersonSearchKey, Relation
 
 # Fields a person form may write; anything else is set by the services themselves.
 EDITABLE_FIELDS = (
@@ -60,10 +65,17 @@ def _apply(person: Person, data: dict) -> set[str]:
     return changed
 
 
-def _index_names(person: Person) -> None:
-    keys = matching.search_keys(
-        " ".join((person.first_name, person.other_names)), person.last_name, person.nickname
-    )
+def _index_names(person: Person, *, with_merged: bool = True) -> None:
+    """Store the keys of the person's names, and of the files merged into theirs, so that
+    any of the spellings they were known by finds them."""
+    names = [(person.first_name, person.other_names, person.last_name, person.nickname)]
+    if with_merged:
+        names += person.merged_people.values_list(
+            "first_name", "other_names", "last_name", "nickname"
+        )
+    keys: set[str] = set()
+    for first_name, other_names, last_name, nickname in names:
+        keys |= matching.search_keys(" ".join((first_name, other_names)), last_name, nickname)
     person.search_keys.all().delete()
     PersonSearchKey.objects.bulk_create(
         PersonSearchKey(organisation_id=person.organisation_id, person=person, key=key[:64])
@@ -79,12 +91,19 @@ def create_person(*, by: User, team: Team, data: dict) -> Person:
         person = Person(organisation_id=by.organisation_id, created_by=by)
         changed = _apply(person, data)
         person.save()
-        _index_names(person)
+        _index_names(person, with_merged=False)
         follow_up = FollowUp.objects.create(
             organisation_id=by.organisation_id, person=person, team=team, created_by=by
         )
         record(action="person.created", actor=by, obj=person, fields=changed)
         record(action="follow_up.opened", actor=by, obj=follow_up, fields=["team"])
+        apply_pathways(
+            event=PathwayTemplate.Event.FOLLOW_UP_OPENED,
+            by=by,
+            person=person,
+            team=team,
+            on=follow_up.started_on,
+        )
     return person
 
 
@@ -155,13 +174,13 @@ def _birth_iso(data: dict) -> str:
     return str(year)
 
 
-def search(*, by: User, query: str, limit: int = 50):
+def search(*, by: User, query: str, limit: int = 50, include_archived: bool = False):
     """People visible to the user matching every word of the query. A word matches a name
     fragment or a spelling variant of a name; a 4-digit number is a birth year; 11 digits
-    (with or without dots) is an exact NISS."""
-    from django.db.models import Q
-
+    (with or without dots) is an exact NISS. Archived files only when asked for."""
     results = Person.objects.visible_to(by)
+    if not include_archived:
+        results = results.not_archived()
     query = (query or "").strip()[:200]
     parsed = niss.parse(query)
     if len(parsed.digits) == 11:
@@ -187,3 +206,212 @@ def search(*, by: User, query: str, limit: int = 50):
             condition |= Q(pk__in=variants)
         results = results.filter(condition)
     return results.order_by("last_name", "first_name", "nickname", "pk")[:limit]
+
+
+# The life of a file: active, left the active file, archived; and back to active.
+
+
+def _refuse_if_merged(person: Person) -> None:
+    if person.merged_into_id:
+        raise ValidationError(
+            _("This file was merged into another one: work on that file, or undo the merge.")
+        )
+
+
+def mark_left(
+    *, by: User, person: Person, version: int, left_on: datetime.date, reason: str
+) -> Person:
+    """The person left the active file (moved away, found housing, no longer in contact)."""
+    reason = reason.strip()
+    if left_on > timezone.localdate():
+        raise ValidationError(_("The date of leaving cannot be in the future."))
+    if not reason:
+        raise ValidationError(_("Say why the person left the active file."))
+    with transaction.atomic():
+        claim_version(person, expected=version)  # a stale version is a conflict, first
+        if person.status != Person.Status.ACTIVE:
+            raise ValidationError(_("Only an active file can be marked as left."))
+        person.status = Person.Status.LEFT
+        person.left_on = left_on
+        person.left_reason = reason
+        person.updated_at = timezone.now()
+        person.save()
+        record(
+            action="person.left", actor=by, obj=person, fields=["status", "left_on", "left_reason"]
+        )
+    return person
+
+
+def archive_person(*, by: User, person: Person, version: int) -> Person:
+    """Archive the file: it leaves the default search results and stays reachable."""
+    with transaction.atomic():
+        claim_version(person, expected=version)
+        if person.status == Person.Status.ARCHIVED:
+            raise ValidationError(_("This file is already archived."))
+        person.status = Person.Status.ARCHIVED
+        person.archived_at = timezone.now()
+        person.updated_at = person.archived_at
+        person.save()
+        record(action="person.archived", actor=by, obj=person, fields=["status"])
+    return person
+
+
+def reactivate_person(*, by: User, person: Person, version: int) -> Person:
+    """Back to the active file. The date and reason of an earlier departure are kept."""
+    _refuse_if_merged(person)
+    with transaction.atomic():
+        claim_version(person, expected=version)
+        if person.status == Person.Status.ACTIVE:
+            raise ValidationError(_("This file is already active."))
+        person.status = Person.Status.ACTIVE
+        person.archived_at = None
+        person.updated_at = timezone.now()
+        person.save()
+        record(action="person.reactivated", actor=by, obj=person, fields=["status"])
+    return person
+
+
+# Identity documents.
+
+DOCUMENT_FIELDS = ("kind", "number", "issued_on", "expires_on", "note")
+
+
+def _check_document(by: User, data: dict) -> None:
+    issued_on, expires_on = data.get("issued_on"), data.get("expires_on")
+    if issued_on and issued_on > timezone.localdate():
+        raise ValidationError(_("The date of issue cannot be in the future."))
+    if issued_on and expires_on and expires_on <= issued_on:
+        raise ValidationError(_("A document expires after it was issued."))
+    kind = data.get("kind")
+    if kind not in IdentityDocument.Kind.values:
+        raise ValidationError(_("Choose a kind of document."))
+    if kind not in IdentityDocument.NON_RESIDENCE_KINDS and not policy.has_perm(
+        by, policy.Perm.VIEW_SENSITIVE
+    ):
+        raise PermissionDenied("residence documents need the right to sensitive sections")
+
+
+def add_identity_document(*, by: User, person: Person, data: dict) -> IdentityDocument:
+    _refuse_if_merged(person)
+    _check_document(by, data)
+    with transaction.atomic():
+        document = IdentityDocument(
+            organisation_id=person.organisation_id, person=person, created_by=by
+        )
+        for field in DOCUMENT_FIELDS:
+            setattr(document, field, data.get(field) or getattr(document, field))
+        document.save()
+        record(
+            action="identity_document.added",
+            actor=by,
+            obj=document,
+            fields=[f for f in DOCUMENT_FIELDS if data.get(f)],
+        )
+    return document
+
+
+def update_identity_document(
+    *, by: User, document: IdentityDocument, version: int, data: dict
+) -> IdentityDocument:
+    _check_document(by, {f: data.get(f, getattr(document, f)) for f in DOCUMENT_FIELDS})
+    with transaction.atomic():
+        claim_version(document, expected=version)
+        changed = [f for f in DOCUMENT_FIELDS if f in data and getattr(document, f) != data[f]]
+        for field in changed:
+            setattr(document, field, data[field])
+        document.save()
+        record(action="identity_document.changed", actor=by, obj=document, fields=changed)
+    return document
+
+
+def archive_identity_document(
+    *, by: User, document: IdentityDocument, version: int
+) -> IdentityDocument:
+    if document.archived_at:
+        raise ValidationError(_("This document is already archived."))
+    with transaction.atomic():
+        claim_version(document, expected=version)
+        document.archived_at = timezone.now()
+        document.save()
+        record(action="identity_document.archived", actor=by, obj=document)
+    return document
+
+
+# Relations between two people of the organisation.
+
+RELATION_FIELDS = ("kind", "note", "started_on", "ended_on")
+
+
+def _check_relation(data: dict) -> None:
+    if data.get("kind") not in Relation.Kind.values:
+        raise ValidationError(_("Choose a kind of relation."))
+    started_on, ended_on = data.get("started_on"), data.get("ended_on")
+    today = timezone.localdate()
+    if (started_on and started_on > today) or (ended_on and ended_on > today):
+        raise ValidationError(_("A relation cannot start or end in the future."))
+    if started_on and ended_on and ended_on < started_on:
+        raise ValidationError(_("A relation ends after it started."))
+    if len(data.get("note") or "") > Relation.NOTE_MAX_LENGTH:
+        raise ValidationError(_("The note is too long."))
+
+
+def add_relation(*, by: User, person: Person, relative: Person, data: dict) -> Relation:
+    """Record that `relative` is the `kind` of `person` (her brother, his partner…)."""
+    if person.pk == relative.pk:
+        raise ValidationError(_("A person cannot be related to themselves."))
+    if person.organisation_id != relative.organisation_id:
+        raise PermissionDenied("a relation stays inside one organisation")
+    _refuse_if_merged(person)
+    _refuse_if_merged(relative)
+    _check_relation(data)
+    duplicate = _("These two people already have a relation: change that one instead.")
+    if (
+        Relation.objects.current()
+        .filter(Q(person=person, relative=relative) | Q(person=relative, relative=person))
+        .exists()
+    ):
+        raise ValidationError(duplicate)
+    try:
+        with transaction.atomic():
+            relation = Relation.objects.create(
+                organisation_id=person.organisation_id,
+                person=person,
+                relative=relative,
+                created_by=by,
+                kind=data["kind"],
+                note=data.get("note") or "",
+                started_on=data.get("started_on"),
+                ended_on=data.get("ended_on"),
+            )
+            record(
+                action="relation.added",
+                actor=by,
+                obj=relation,
+                fields=[f for f in RELATION_FIELDS if data.get(f)],
+            )
+    except IntegrityError as exc:  # the same pair recorded at the same moment by someone else
+        raise ValidationError(duplicate) from exc
+    return relation
+
+
+def update_relation(*, by: User, relation: Relation, version: int, data: dict) -> Relation:
+    _check_relation({f: data.get(f, getattr(relation, f)) for f in RELATION_FIELDS})
+    with transaction.atomic():
+        claim_version(relation, expected=version)
+        changed = [f for f in RELATION_FIELDS if f in data and getattr(relation, f) != data[f]]
+        for field in changed:
+            setattr(relation, field, data[field])
+        relation.save()
+        record(action="relation.changed", actor=by, obj=relation, fields=changed)
+    return relation
+
+
+def archive_relation(*, by: User, relation: Relation, version: int) -> Relation:
+    if relation.archived_at:
+        raise ValidationError(_("This relation is already archived."))
+    with transaction.atomic():
+        claim_version(relation, expected=version)
+        relation.archived_at = timezone.now()
+        relation.save()
+        record(action="relation.archived", actor=by, obj=relation)
+    return relation

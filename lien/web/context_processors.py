@@ -10,10 +10,16 @@ MODULES = [
     ("web:today", _("Today"), None),
     ("people:person_list", _("People"), Perm.VIEW_PERSONS),
     ("partners:partner_list", _("Partners"), Perm.VIEW_PARTNERS),
+    ("casework:agenda", _("Agenda"), Perm.VIEW_APPOINTMENTS),
+]
+# Links of the user's own part of the menu, beside their password and second factor.
+ACCOUNT_MODULES = [
+    ("casework:calendar_link", _("Calendar link"), Perm.VIEW_APPOINTMENTS),
 ]
 ADMIN_MODULES = [
     ("accounts:user_list", _("Users"), Perm.MANAGE_USERS),
     ("accounts:team_list", _("Teams"), Perm.MANAGE_TEAMS),
+    ("casework:pathway_list", _("Pathways"), Perm.MANAGE_PATHWAYS),
     ("audit:event_list", _("Audit trail"), Perm.VIEW_AUDIT),
 ]
 
@@ -37,4 +43,5 @@ def navigation(request):
         "demo_mode": settings.DEMO_MODE,
         "nav_modules": _links(request, MODULES),
         "nav_admin": _links(request, ADMIN_MODULES),
+        "nav_account": _links(request, ACCOUNT_MODULES),
     }
