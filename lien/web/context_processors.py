@@ -43,5 +43,6 @@ def navigation(request):
         "demo_mode": settings.DEMO_MODE,
         "nav_modules": _links(request, MODULES),
         "nav_admin": _links(request, ADMIN_MODULES),
+        "can_search_people": policy.has_perm(user, Perm.VIEW_PERSONS),
         "nav_account": _links(request, ACCOUNT_MODULES),
     }
