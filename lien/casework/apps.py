@@ -9,6 +9,9 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from lien.casework.sections import casework_sections
+        from lien.casework.sections_agenda_documents import appointment_section, document_section
         from lien.people import file_sections
 
         file_sections.register(casework_sections)
+        file_sections.register(appointment_section)
+        file_sections.register(document_section)
