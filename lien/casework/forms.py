@@ -46,6 +46,7 @@ class ProcedureForm(forms.ModelForm):
             "status",
             "due_on",
             "responsible",
+            "partner",
             "partner_name",
             "cpas_received_on",
             "cpas_notified_on",
@@ -58,10 +59,12 @@ class ProcedureForm(forms.ModelForm):
             "outcome": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, colleagues, **kwargs):
+    def __init__(self, *args, colleagues, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = colleagues
         self.fields["responsible"].to_field_name = "public_id"
+        self.fields["partner"].queryset = partners
+        self.fields["partner"].to_field_name = "public_id"
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
 

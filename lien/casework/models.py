@@ -218,7 +218,16 @@ class Procedure(models.Model):
         related_name="+",
         verbose_name=_("responsible"),
     )
-    partner_name = models.CharField(_("partner"), max_length=200, blank=True)
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="procedures",
+        verbose_name=_("partner"),
+    )
+    # An organisation not (yet) in the partner directory.
+    partner_name = models.CharField(_("other organisation"), max_length=200, blank=True)
     outcome = models.CharField(_("outcome"), max_length=1000, blank=True)
     # A CPAS request: the receipt date starts the legal deadlines (DOMAIN.md §2).
     cpas_received_on = models.DateField(_("CPAS receipt date"), null=True, blank=True)

@@ -17,6 +17,7 @@ PROCEDURE_FIELDS = (
     "status",
     "due_on",
     "responsible",
+    "partner",
     "partner_name",
     "outcome",
     "cpas_received_on",
@@ -62,7 +63,15 @@ def add_journal_entry(
     return entry
 
 
+def _check_links(person: Person, data: dict) -> None:
+    for field in ("responsible", "partner"):
+        linked = data.get(field)
+        if linked is not None and linked.organisation_id != person.organisation_id:
+            raise PermissionDenied(f"the {field} belongs to another organisation")
+
+
 def create_procedure(*, by: User, person: Person, data: dict) -> Procedure:
+    _check_links(person, data)
     with transaction.atomic():
         procedure = Procedure(organisation_id=person.organisation_id, person=person, created_by=by)
         for field in PROCEDURE_FIELDS:
@@ -82,6 +91,7 @@ def create_procedure(*, by: User, person: Person, data: dict) -> Procedure:
 
 
 def update_procedure(*, by: User, procedure: Procedure, version: int, data: dict) -> Procedure:
+    _check_links(procedure.person, data)
     with transaction.atomic():
         claim_version(procedure, expected=version)
         changed = [

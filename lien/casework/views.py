@@ -12,12 +12,17 @@ from lien.casework import services, timeline
 from lien.casework.forms import JournalEntryForm, ProcedureForm
 from lien.casework.models import Procedure
 from lien.core.versioning import EditConflict, keep_typed_values
+from lien.partners.models import Partner
 from lien.people import services as people_services
 from lien.people.models import Person
 
 
 def _person_or_404(request, public_id: UUID) -> Person:
     return policy.get_or_404(Person.objects.visible_to(request.user), public_id=public_id)
+
+
+def _partners(request):
+    return Partner.objects.visible_to(request.user).active().order_by("name")
 
 
 def _colleagues(request):
@@ -58,6 +63,7 @@ def procedure_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = ProcedureForm(
         request.POST or None,
         colleagues=_colleagues(request),
+        partners=_partners(request),
         initial={"responsible": request.user.public_id},
     )
     if request.method == "POST" and form.is_valid():
@@ -74,7 +80,12 @@ def procedure_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     procedure = policy.get_or_404(
         Procedure.objects.visible_to(request.user).select_related("person"), public_id=public_id
     )
-    form = ProcedureForm(request.POST or None, instance=procedure, colleagues=_colleagues(request))
+    form = ProcedureForm(
+        request.POST or None,
+        instance=procedure,
+        colleagues=_colleagues(request),
+        partners=_partners(request),
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:

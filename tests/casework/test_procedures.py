@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -118,3 +119,23 @@ def test_a_procedure_of_another_organisation_answers_404(
     assert client.post(url, {"domain": "cpas", "title": "hacked", "version": 1}).status_code == 404
     procedure.refresh_from_db()
     assert procedure.title == "RIS"
+
+
+def test_a_procedure_names_a_partner_of_the_directory_never_a_foreign_one(
+    client, social_worker, person, organisation, other_organisation
+):
+    from lien.partners.models import Partner
+
+    ours = Partner.objects.create(organisation=organisation, name="CPAS de Molenbeek")
+    theirs = Partner.objects.create(organisation=other_organisation, name="CPAS d'ailleurs")
+    client.force_login(social_worker)
+    refused = post_procedure(client, person, partner=str(theirs.public_id))
+    assert "partner" in refused.context["form"].errors
+    assert post_procedure(client, person, partner=str(ours.public_id)).status_code == 302
+    assert Procedure.objects.get().partner == ours
+    with pytest.raises(PermissionDenied):
+        services.create_procedure(
+            by=social_worker,
+            person=person,
+            data={"domain": "cpas", "title": "x", "partner": theirs},
+        )
