@@ -290,6 +290,8 @@ LIEN_VISIBILITY_AFTER_FOLLOW_UP = timedelta(days=envint("LIEN_VISIBILITY_AFTER_F
 LIEN_NOT_SEEN_DAYS = envint("LIEN_NOT_SEEN_DAYS", 30)
 # A referral still unanswered this long after it was made comes back on its author's Today.
 LIEN_REFERRAL_REMINDER_DAYS = envint("LIEN_REFERRAL_REMINDER_DAYS", 14)
+# Today lists identity documents that expire within this many days.
+LIEN_DOCUMENT_EXPIRY_DAYS = envint("LIEN_DOCUMENT_EXPIRY_DAYS", 90)
 
 # CPAS legal deadlines (loi du 8 juillet 1976 / DOMAIN.md §2): configuration, not constants.
 LIEN_CPAS_RULES = {

@@ -10,7 +10,7 @@ from django.utils import timezone
 from lien.access import policy
 from lien.access.policy import Perm
 from lien.casework.models import FollowUp, Procedure, Referral
-from lien.people.models import Person
+from lien.people.models import IdentityDocument, Person
 
 SOON = datetime.timedelta(days=7)
 LIMIT = 30
@@ -34,8 +34,16 @@ def casework_today(user) -> dict:
         .select_related("person", "partner")
         .order_by("remind_on", "pk")[:LIMIT]
     )
+    expiring = list(
+        IdentityDocument.objects.visible_to(user)
+        .expiring_within(settings.LIEN_DOCUMENT_EXPIRY_DAYS)
+        .filter(person__in=_followed_by_my_teams(user))
+        .select_related("person")[:LIMIT]
+    )
     return {
         "casework_today": True,
+        "expiring_documents": expiring,
+        "expiry_days": settings.LIEN_DOCUMENT_EXPIRY_DAYS,
         "unanswered_referrals": unanswered,
         "today": today,
         "my_procedures": mine,
@@ -52,10 +60,9 @@ def not_seen(user, *, today: datetime.date) -> list[Person]:
             today - datetime.timedelta(days=settings.LIEN_NOT_SEEN_DAYS), datetime.time.min
         )
     )
-    followed = FollowUp.objects.open().filter(team__team_memberships__user=user)
     people = (
-        Person.objects.visible_to(user)
-        .filter(pk__in=followed.values("person_id"), status=Person.Status.ACTIVE)
+        _followed_by_my_teams(user)
+        .filter(status=Person.Status.ACTIVE)
         # A person with no note yet counts from the day their file was opened.
         .annotate(
             last_note=Max("journal_entries__occurred_at"),
@@ -65,3 +72,8 @@ def not_seen(user, *, today: datetime.date) -> list[Person]:
         .order_by("last_seen", "pk")
     )
     return list(people[:LIMIT])
+
+
+def _followed_by_my_teams(user):
+    followed = FollowUp.objects.open().filter(team__team_memberships__user=user)
+    return Person.objects.visible_to(user).filter(pk__in=followed.values("person_id"))

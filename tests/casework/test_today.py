@@ -141,3 +141,23 @@ def test_roles_without_casework_see_no_due_lists(client, make_user, organisation
         page = today_page(client, user)
         assert page.status_code == 200
         assert page.context["casework_today"] is False
+
+
+def test_today_lists_identity_documents_expiring_within_90_days(
+    client, social_worker, person, make_user, organisation
+):
+    from lien.people.models import IdentityDocument
+
+    today = timezone.localdate()
+    for kind, days in [("passport", 30), ("passport", 200), ("passport", -5)]:
+        IdentityDocument.objects.create(
+            organisation=organisation,
+            person=person,
+            kind=kind,
+            number="EM123456",
+            issued_on=today - datetime.timedelta(days=3000),
+            expires_on=today + datetime.timedelta(days=days),
+        )
+    page = today_page(client, social_worker)
+    expiring = page.context["expiring_documents"]
+    assert [d.expires_on for d in expiring] == [today + datetime.timedelta(days=30)]
