@@ -134,6 +134,86 @@ def _load_people(organisation: Organisation) -> None:
         Person.objects.filter(pk=person.pk).update(is_demo=True)
 
 
+# Fictional Brussels partners, in both organisations' directories (addresses and numbers invented).
+DEMO_PARTNERS = [
+    {
+        "name": "CPAS – antenne Étangs Noirs (démo)",
+        "sector": "cpas",
+        "address": "Rue de l'Exemple 12",
+        "postcode": "1080",
+        "commune": "Molenbeek-Saint-Jean",
+        "services": "Revenu d'intégration, aide médicale urgente, adresse de référence.",
+        "opening_hours": "Lundi, mercredi, vendredi 8h30-11h30 sans rendez-vous",
+        "languages": "FR, NL, arabe",
+        "phone": "02 000 00 01",
+        "email": "accueil@cpas-demo.example",
+        "contacts": [{"full_name": "Nora Demo", "role": "Assistante sociale, accueil"}],
+    },
+    {
+        "name": "Maison médicale du Canal (démo)",
+        "sector": "health",
+        "address": "Quai de l'Exemple 3",
+        "postcode": "1080",
+        "commune": "Molenbeek-Saint-Jean",
+        "services": "Médecine générale, kinésithérapie, soins infirmiers; forfait INAMI.",
+        "opening_hours": "Lu-Ve 8h-19h, sur rendez-vous",
+        "languages": "FR, NL, arabe, berbère",
+        "phone": "02 000 00 02",
+        "website": "https://maison-medicale-demo.example",
+        "contacts": [{"full_name": "Dr Pieter Fictief", "role": "Médecin généraliste"}],
+    },
+    {
+        "name": "AIS Quartiers solidaires (démo)",
+        "sector": "housing",
+        "address": "Avenue de l'Exemple 45",
+        "postcode": "1070",
+        "commune": "Anderlecht",
+        "services": "Agence immobilière sociale: logements à loyer modéré, inscription sur liste.",
+        "opening_hours": "Mardi et jeudi 9h-12h",
+        "languages": "FR, NL",
+        "phone": "02 000 00 03",
+        "email": "candidats@ais-demo.example",
+    },
+    {
+        "name": "Médiation de dettes Entre-Deux (démo)",
+        "sector": "debt",
+        "address": "Rue de l'Exemple 7",
+        "postcode": "1000",
+        "commune": "Bruxelles",
+        "services": "Médiation amiable et judiciaire, plan de paiement, budget.",
+        "opening_hours": "Sur rendez-vous",
+        "languages": "FR, NL, EN",
+        "phone": "02 000 00 04",
+    },
+    {
+        "name": "Resto du Midi (démo)",
+        "sector": "basic_needs",
+        "postcode": "1060",
+        "commune": "Saint-Gilles",
+        "services": "Repas chauds, douches, vestiaire.",
+        "opening_hours": "Tous les jours 11h30-14h",
+        "languages": "FR, NL, EN, roumain",
+    },
+]
+
+
+def _load_partners(organisation: Organisation) -> None:
+    from lien.partners.models import Partner
+    from lien.partners.services import add_contact, create_partner
+
+    coordinator = User.objects.filter(
+        organisation=organisation, memberships__role=Role.COORDINATOR
+    ).first()
+    existing = set(Partner.objects.filter(organisation=organisation).values_list("name", flat=True))
+    for data in DEMO_PARTNERS:
+        if data["name"] in existing:
+            continue
+        fields = {k: v for k, v in data.items() if k != "contacts"}
+        partner = create_partner(by=coordinator, data=fields)
+        for contact in data.get("contacts", []):
+            add_contact(by=coordinator, partner=partner, data=contact)
+
+
 def load_demo() -> list[DemoUser]:
     """Create (or complete) the demo organisations; running it twice changes nothing."""
     if not settings.DEMO_MODE:
@@ -170,4 +250,5 @@ def load_demo() -> list[DemoUser]:
                     )
                 loaded.append(demo)
             _load_people(organisation)
+            _load_partners(organisation)
     return loaded
