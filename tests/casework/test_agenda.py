@@ -168,6 +168,7 @@ def test_a_person_the_user_does_not_see_is_not_named(
         workers=[outsider],
     )
     client.force_login(outsider)
+    client.cookies["django_language"] = "en"
     body = agenda(client, "2026-03-04").content.decode()
     assert "Momo" not in body
     assert "a person your teams do not follow" in body
