@@ -26,7 +26,8 @@ from lien.casework import (
 from lien.casework.services import create_procedure
 from lien.partners import services as partner_services
 from lien.partners.models import Partner
-from lien.people.services import create_person
+from lien.people.merging import merge_persons
+from lien.people.services import add_identity_document, add_relation, create_person
 from tests.factories import ALL_ROLES, TeamFactory
 
 
@@ -93,6 +94,18 @@ URLS: dict[str, Rule] = {
         Perm.VIEW_PERSONS, kwargs="person", overrides=((Role.FIELD_VOLUNTEER, 404),)
     ),
     "people:person_edit": Rule(Perm.EDIT_PERSONS, kwargs="person"),
+    "people:person_mark_left": Rule(Perm.EDIT_PERSONS, kwargs="person"),
+    "people:person_archive": Rule(Perm.EDIT_PERSONS, method="post", kwargs="person"),
+    "people:person_reactivate": Rule(Perm.EDIT_PERSONS, method="post", kwargs="person"),
+    "people:document_add": Rule(Perm.EDIT_PERSONS, kwargs="person"),
+    "people:document_edit": Rule(Perm.EDIT_PERSONS, kwargs="identity_document"),
+    "people:document_archive": Rule(Perm.EDIT_PERSONS, method="post", kwargs="identity_document"),
+    "people:relation_add": Rule(Perm.EDIT_PERSONS, kwargs="person"),
+    "people:relation_edit": Rule(Perm.EDIT_PERSONS, kwargs="relation"),
+    "people:relation_archive": Rule(Perm.EDIT_PERSONS, method="post", kwargs="relation"),
+    "people:merge_choose": Rule(Perm.MERGE_PERSONS, kwargs="person"),
+    "people:merge_confirm": Rule(Perm.MERGE_PERSONS, kwargs="merge_pair"),
+    "people:merge_undo": Rule(Perm.MERGE_PERSONS, kwargs="person_merge"),
     # Casework.
     "casework:journal_add": Rule(
         Perm.VIEW_PERSONS,
@@ -216,7 +229,20 @@ def world(organisation, make_user):
         team=None,
         steps=[{"title": "Bilan social", "domain": "other", "days_after": 7}],
     )
+    identity_document = add_identity_document(
+        by=target, person=person, data={"kind": "passport", "number": "EM1234567"}
+    )
+    twin, twin_again = (
+        create_person(by=target, team=team, data={"nickname": "Jumeau", "niss": ""})
+        for _ in range(2)
+    )
+    relation = add_relation(by=target, person=person, relative=twin, data={"kind": "sibling"})
+    person_merge = merge_persons(by=target, keep=twin, absorb=twin_again, choices={})
     return {
+        "identity_document": {"public_id": identity_document.public_id},
+        "relation": {"public_id": relation.public_id},
+        "merge_pair": {"public_id": person.public_id, "other_id": twin.public_id},
+        "person_merge": {"public_id": person_merge.public_id},
         "pathway": {"public_id": pathway.public_id},
         "follow_up": {"public_id": person.follow_ups.get().public_id},
         "appointment": {"public_id": appointment.public_id},

@@ -10,7 +10,7 @@ from lien.access.policy import Perm
 from lien.accounts.models import Team
 from lien.audit.services import record
 from lien.core.versioning import EditConflict, keep_typed_values
-from lien.people import file_sections, niss, services
+from lien.people import file_sections, niss, sections, services
 from lien.people.forms import NewPersonForm, PersonForm, SearchForm
 from lien.people.models import Person
 
@@ -24,7 +24,13 @@ def person_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results = None
     if form.is_valid() and form.cleaned_data["q"]:
-        results = list(services.search(by=request.user, query=form.cleaned_data["q"]))
+        results = list(
+            services.search(
+                by=request.user,
+                query=form.cleaned_data["q"],
+                include_archived=form.cleaned_data["archived"],
+            )
+        )
         record(action="person.searched", actor=request.user, object_type="people.person")
     return render(
         request,
@@ -86,6 +92,7 @@ def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "full_identity": policy.has_perm(request.user, Perm.VIEW_IDENTITY),
             "sensitive": policy.has_perm(request.user, Perm.VIEW_SENSITIVE),
             "can_edit": policy.has_perm(request.user, Perm.EDIT_PERSONS),
+            **sections.people_sections(request.user, person),
             **file_sections.context_for(request.user, person),
         },
     )
