@@ -312,6 +312,8 @@ def _cell_text(value) -> str:
         return str(int(value))  # a postcode or a phone number typed as a number
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if hasattr(value, "text"):  # an array or data-table formula: its text, never its result
+        return str(value.text or "")
     return str(value)
 
 

@@ -250,9 +250,13 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             request, _("This preview is no longer current. Upload the file again, please.")
         )
         return redirect("partners:import_upload")
-    result = services.import_partners(
-        by=request.user, rows=[(number, data) for number, data in pending["rows"]]
-    )
+    try:
+        result = services.import_partners(
+            by=request.user, rows=[(number, data) for number, data in pending["rows"]]
+        )
+    except ValidationError:  # a name taken by someone else at the same instant
+        messages.error(request, _("Nothing was imported: the directory changed meanwhile."))
+        return redirect("partners:import_upload")
     del request.session[SESSION_PREVIEW]
     request.session[SESSION_REPORT] = {
         "imported": len(result.imported),

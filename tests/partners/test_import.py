@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from lien.audit.models import AuditEvent
 from lien.partners.models import Partner
@@ -123,6 +123,18 @@ def test_an_xlsx_file_is_read_with_numbers_as_text_and_formulas_never_computed(e
     confirm(en_client, preview)
     assert Partner.objects.get(name="Infor-Drogues").notes == "=1+1"  # kept, not "2"
     assert Partner.objects.get(name="Samusocial").sector == "basic_needs"
+
+
+def test_an_array_formula_is_kept_as_its_text(en_client):
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    file = xlsx_file([["nom", "remarques"], ["Le Pavillon", None]])
+    workbook = load_workbook(io.BytesIO(file.read()))
+    workbook.active["B2"] = ArrayFormula("B2", "=SUM(C1:C2)")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    preview = upload(en_client, SimpleUploadedFile("array.xlsx", buffer.getvalue()))
+    assert preview.context["preview"].rows[0].data["notes"] == "=SUM(C1:C2)"
 
 
 def test_rejected_rows_are_listed_with_their_row_number_and_reason(en_client, make_partner):
@@ -327,3 +339,21 @@ def test_the_import_preview_page_has_one_h1_and_is_query_bounded(
     with django_assert_max_num_queries(20):
         confirm(en_client, preview)
     assert Partner.objects.count() == 300
+
+
+def test_a_lost_race_on_a_name_at_confirm_imports_nothing_and_says_so(en_client, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from lien.partners import views
+
+    preview = upload(en_client, csv_file("nom\nLe Pavillon\n"))
+
+    def racing_import(**kwargs):
+        raise ValidationError("duplicate")
+
+    monkeypatch.setattr(views.services, "import_partners", racing_import)
+    response = confirm(en_client, preview)
+    assert response.status_code == 302 and response.url == UPLOAD
+    messages = [str(m) for m in en_client.get(UPLOAD).context["messages"]]
+    assert any("Nothing was imported" in m for m in messages)
+    assert not Partner.objects.exists()
