@@ -64,6 +64,9 @@ def merge_confirm(request: HttpRequest, public_id: UUID, other_id: UUID) -> Http
     absorb = _person_or_404(request, other_id)
     if keep.pk == absorb.pk:
         raise Http404
+    if request.method == "GET":  # both identities in full, side by side: two file reads
+        services.record_file_read(by=request.user, person=keep)
+        services.record_file_read(by=request.user, person=absorb)
     form = MergeForm(
         request.POST or None,
         keep=keep,

@@ -316,6 +316,11 @@ def test_the_confirmation_shows_both_files_and_says_who_will_follow(
     assert "phone" in page.context["form"].fields
     assert "nationality" not in page.context["form"].fields  # the same in both: nothing to pick
     assert page.context["new_teams"] == [other_team.name]
+    reads = AuditEvent.objects.filter(action="person.viewed", actor=coordinator)
+    assert set(reads.values_list("object_id", flat=True)) == {
+        str(keep.public_id),
+        str(absorb.public_id),
+    }
     assert other_team.name in body and "will see the whole merged file" in body
 
 
