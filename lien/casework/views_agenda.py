@@ -113,8 +113,13 @@ def agenda_day(request: HttpRequest) -> HttpResponse:
     return _agenda(request, week=False)
 
 
-def _partners(request):
-    return Partner.objects.visible_to(request.user).active().order_by("name", "pk")
+def _partners(request, appointment: Appointment | None = None):
+    """Active partners, and the appointment's own even if archived since."""
+    current = Q(pk=appointment.partner_id) if appointment and appointment.partner_id else Q()
+    partners = Partner.objects.visible_to(request.user)
+    if current:
+        return partners.filter(Q(archived_at__isnull=True) | current).order_by("name", "pk")
+    return partners.active().order_by("name", "pk")
 
 
 def _workers(request, appointment: Appointment | None = None):
@@ -185,7 +190,7 @@ def appointment_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = AppointmentForm(
         request.POST or None,
         instance=appointment,
-        partners=_partners(request),
+        partners=_partners(request, appointment),
         workers=_workers(request, appointment),
     )
     conflict = None

@@ -422,3 +422,27 @@ def test_the_person_section_is_not_shown_to_volunteers(client, volunteer, organi
     response = client.get(reverse("people:person_detail", args=[person.public_id]))
     assert response.status_code == 200
     assert response.context["appointments_section"] is False
+
+
+def test_an_appointment_with_a_partner_archived_since_can_still_be_edited(
+    client, social_worker, organisation, person
+):
+    partner = Partner.objects.create(organisation=organisation, name="Ancien partenaire")
+    appointment = make_appointment(by=social_worker, person=person, starts_at=SOON, partner=partner)
+    Partner.objects.filter(pk=partner.pk).update(archived_at=timezone.now())
+    client.force_login(social_worker)
+    url = reverse("casework:appointment_edit", args=[appointment.public_id])
+    response = client.post(
+        url,
+        form_data(
+            version=1,
+            status="planned",
+            partner=str(partner.public_id),
+            workers=[str(social_worker.public_id)],
+        ),
+    )
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.partner == partner and appointment.title == "Mutuelle"
+    offered = client.get(reverse("casework:appointment_create")).context["form"]
+    assert partner not in offered.fields["partner"].queryset
