@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "lien.accounts",
     "lien.access",
     "lien.audit",
+    "lien.customfields",
     "lien.people",
     "lien.partners",
     "lien.casework",

@@ -24,6 +24,7 @@ from lien.casework import (
     services_referrals,
 )
 from lien.casework.services import create_procedure
+from lien.customfields.services import define_field
 from lien.partners import services as partner_services
 from lien.partners.models import Partner
 from lien.people.merging import merge_persons
@@ -87,9 +88,16 @@ URLS: dict[str, Rule] = {
     "accounts:team_archive": Rule(Perm.MANAGE_TEAMS, method="post", kwargs="team"),
     "audit:event_list": Rule(Perm.VIEW_AUDIT),
     "audit:object_history": Rule(Perm.VIEW_AUDIT, kwargs="history"),
+    "customfields:field_list": Rule(Perm.MANAGE_CUSTOM_FIELDS),
+    "customfields:field_create": Rule(Perm.MANAGE_CUSTOM_FIELDS),
+    "customfields:field_edit": Rule(Perm.MANAGE_CUSTOM_FIELDS, kwargs="custom_field"),
+    "customfields:field_archive": Rule(
+        Perm.MANAGE_CUSTOM_FIELDS, method="post", kwargs="custom_field"
+    ),
     # People.
     "people:person_list": Rule(Perm.VIEW_PERSONS),
     "people:person_create": Rule(Perm.CREATE_PERSONS),
+    "people:person_export": Rule(Perm.EXPORT_PERSONS),
     "people:person_detail": Rule(
         Perm.VIEW_PERSONS, kwargs="person", overrides=((Role.FIELD_VOLUNTEER, 404),)
     ),
@@ -238,7 +246,14 @@ def world(organisation, make_user):
     )
     relation = add_relation(by=target, person=person, relative=twin, data={"kind": "sibling"})
     person_merge = merge_persons(by=target, keep=twin, absorb=twin_again, choices={})
+    custom_field = define_field(
+        by=make_user(Role.ADMIN, organisation=organisation),
+        entity="person",
+        kind="choice",
+        data={"label": "Quartier", "choices": "Maritime\nHeyvaert"},
+    )
     return {
+        "custom_field": {"public_id": custom_field.public_id},
         "identity_document": {"public_id": identity_document.public_id},
         "relation": {"public_id": relation.public_id},
         "merge_pair": {"public_id": person.public_id, "other_id": twin.public_id},

@@ -47,6 +47,8 @@ class Perm:
     VIEW_APPOINTMENTS = "casework.view_appointments"
     MANAGE_APPOINTMENTS = "casework.manage_appointments"
     MANAGE_DOCUMENTS = "casework.manage_documents"
+    MANAGE_CUSTOM_FIELDS = "customfields.manage"  # define the organisation's own fields
+    EXPORT_PERSONS = "people.export"  # download the list of people as a spreadsheet
 
 
 # What a social worker does with the people their teams follow; a coordinator does it too.
@@ -76,7 +78,13 @@ _CASEWORK = frozenset(
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
-        {Perm.MANAGE_USERS, Perm.MANAGE_TEAMS, Perm.VIEW_AUDIT, Perm.MANAGE_PATHWAYS}
+        {
+            Perm.MANAGE_USERS,
+            Perm.MANAGE_TEAMS,
+            Perm.VIEW_AUDIT,
+            Perm.MANAGE_PATHWAYS,
+            Perm.MANAGE_CUSTOM_FIELDS,
+        }
     ),
     Role.COORDINATOR: _CASEWORK
     | {
@@ -84,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         Perm.VIEW_REPORTS,
         Perm.OVERRIDE_CONSENT,
         Perm.MANAGE_PATHWAYS,
+        Perm.EXPORT_PERSONS,
     },
     Role.SOCIAL_WORKER: _CASEWORK,
     Role.HOUSE_MANAGER: frozenset(
@@ -469,3 +478,40 @@ def pathways_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
     if not has_perm(user, Perm.MANAGE_PATHWAYS):
         return queryset.none()
     return queryset.filter(organisation_id=user.organisation_id)
+
+
+# Custom fields. Who may read an entity's custom fields at all: for people, those shown the
+# full identity (a volunteer's minimal identity leaves them out). A new entity adds its line.
+CUSTOM_FIELD_ENTITY_PERMS = {"person": Perm.VIEW_IDENTITY}
+
+
+def custom_fields_for(user, queryset: models.QuerySet, entity: str) -> models.QuerySet:
+    """The live custom fields of `entity` the user may see and fill: those of every team and
+    those of the user's teams; sensitive ones only with the right to sensitive sections."""
+    from django.db.models import Q
+
+    perms = permissions_of(user)
+    if CUSTOM_FIELD_ENTITY_PERMS.get(entity) not in perms:
+        return queryset.none()
+    queryset = queryset.filter(
+        Q(team__isnull=True) | Q(team_id__in=_team_ids(user)),
+        organisation_id=user.organisation_id,
+        entity=entity,
+        archived_at__isnull=True,
+    )
+    if Perm.VIEW_SENSITIVE not in perms:
+        queryset = queryset.filter(sensitive=False)
+    return queryset
+
+
+def custom_fields_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Definitions of custom fields: all the organisation's (archived included) to those who
+    manage them; to others, the ones they may fill."""
+    from django.db.models import Q
+
+    if has_perm(user, Perm.MANAGE_CUSTOM_FIELDS):
+        return queryset.filter(organisation_id=user.organisation_id)
+    usable = Q(pk__in=[])
+    for entity in CUSTOM_FIELD_ENTITY_PERMS:
+        usable |= Q(pk__in=custom_fields_for(user, queryset.model.objects.all(), entity))
+    return queryset.filter(usable)

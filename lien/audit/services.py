@@ -39,6 +39,7 @@ ACTIONS: dict[str, str] = {
     "person.reactivated": _("Person file reactivated"),
     "person.merged": _("Person files merged"),
     "person.merge_undone": _("Merge of person files undone"),
+    "person.exported": _("List of people exported"),
     "identity_document.added": _("Identity document added"),
     "identity_document.changed": _("Identity document changed"),
     "identity_document.archived": _("Identity document archived"),
@@ -77,6 +78,9 @@ ACTIONS: dict[str, str] = {
     "partner_contact.created": _("Partner contact added"),
     "partner_contact.changed": _("Partner contact changed"),
     "partner_contact.archived": _("Partner contact archived"),
+    "custom_field.created": _("Custom field created"),
+    "custom_field.changed": _("Custom field changed"),
+    "custom_field.archived": _("Custom field archived"),
 }
 
 

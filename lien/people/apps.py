@@ -6,3 +6,10 @@ class PeopleConfig(AppConfig):
     name = "lien.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self) -> None:
+        from lien.customfields.models import CustomField
+        from lien.customfields.sections import section_for
+        from lien.people import file_sections
+
+        file_sections.register(section_for(CustomField.Entity.PERSON))

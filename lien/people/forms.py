@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lien.customfields.forms import CustomFieldsFormMixin
 from lien.people import niss
 from lien.people.merging import ABSORB, KEEP
 from lien.people.models import IdentityDocument, Person, Relation
@@ -78,7 +79,9 @@ class PartialDateField(forms.CharField):
         return value
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(CustomFieldsFormMixin, forms.ModelForm):
+    """A person's identity, and the organisation's custom fields given as `custom_fields`."""
+
     birth_date = PartialDateField(
         label=_("Birth date"), help_text=_("The year alone is fine: 1987, 03/1987 or 14/03/1987.")
     )

@@ -1,6 +1,7 @@
 """Every write to a person goes through here: in a transaction, audited."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from lien.casework.models import FollowUp, PathwayTemplate
 from lien.casework.services_pathways import apply_pathways
 from lien.core import crypto
 from lien.core.versioning import claim_version
+from lien.customfields.services import save_values
 from lien.people import matching, niss
 from lien.people.models import IdentityDocument, Person, PersonSearchKey, Relation
 
@@ -83,14 +85,16 @@ def _index_names(person: Person, *, with_merged: bool = True) -> None:
     )
 
 
-def create_person(*, by: User, team: Team, data: dict) -> Person:
-    """Record a person and open their follow-up by `team`, so the team sees the file."""
+def create_person(*, by: User, team: Team, data: dict, custom: Mapping | None = None) -> Person:
+    """Record a person and open their follow-up by `team`, so the team sees the file.
+    `custom` holds the values of the organisation's custom fields ({field: value})."""
     if not policy.teams_for_follow_up(by, Team.objects.filter(pk=team.pk)).exists():
         raise PermissionError("this user cannot open a follow-up for this team")
     with transaction.atomic():
         person = Person(organisation_id=by.organisation_id, created_by=by)
         changed = _apply(person, data)
         person.save()
+        changed |= save_values(by=by, field_values=custom or {}, obj=person)
         _index_names(person, with_merged=False)
         follow_up = FollowUp.objects.create(
             organisation_id=by.organisation_id, person=person, team=team, created_by=by
@@ -107,10 +111,15 @@ def create_person(*, by: User, team: Team, data: dict) -> Person:
     return person
 
 
-def update_person(*, by: User, person: Person, version: int, data: dict) -> Person:
+def update_person(
+    *, by: User, person: Person, version: int, data: dict, custom: Mapping | None = None
+) -> Person:
+    """Change a person's identity and custom values (`custom`: {field: value}; fields left
+    out keep their values), in one versioned save."""
     with transaction.atomic():
         claim_version(person, expected=version)
         changed = _apply(person, data)
+        changed |= save_values(by=by, field_values=custom or {}, obj=person)
         person.updated_at = timezone.now()
         person.save()
         if changed & {"first_name", "last_name", "nickname", "other_names"}:
@@ -174,18 +183,31 @@ def _birth_iso(data: dict) -> str:
     return str(year)
 
 
-def search(*, by: User, query: str, limit: int = 50, include_archived: bool = False):
+def search(
+    *,
+    by: User,
+    query: str,
+    limit: int | None = 50,
+    include_archived: bool = False,
+    where: Q | None = None,
+):
     """People visible to the user matching every word of the query. A word matches a name
     fragment or a spelling variant of a name; a 4-digit number is a birth year; 11 digits
-    (with or without dots) is an exact NISS. Archived files only when asked for."""
+    (with or without dots) is an exact NISS. Archived files only when asked for. `where`
+    narrows the results further (the custom-field filters); with it, an empty query lists
+    everybody it lets through."""
     results = Person.objects.visible_to(by)
     if not include_archived:
         results = results.not_archived()
+    if where is not None:
+        results = results.filter(where)
     query = (query or "").strip()[:200]
     parsed = niss.parse(query)
     if len(parsed.digits) == 11:
         return results.filter(niss_index=crypto.blind_index(parsed.digits))[:limit]
     words = query.split()[:5]
+    if not words and where is not None:
+        return results.order_by("last_name", "first_name", "nickname", "pk")[:limit]
     if not words:
         return results.none()
     for word in words:

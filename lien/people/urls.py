@@ -1,12 +1,20 @@
 from django.urls import path
 
-from lien.people import document_views, merge_views, relation_views, status_views, views
+from lien.people import (
+    document_views,
+    export_views,
+    merge_views,
+    relation_views,
+    status_views,
+    views,
+)
 
 app_name = "people"
 
 urlpatterns = [
     path("", views.person_list, name="person_list"),
     path("new/", views.person_create, name="person_create"),
+    path("export/", export_views.person_export, name="person_export"),
     path("<uuid:public_id>/", views.person_detail, name="person_detail"),
     path("<uuid:public_id>/edit/", views.person_edit, name="person_edit"),
     # The file's status.

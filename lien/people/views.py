@@ -1,6 +1,7 @@
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +11,8 @@ from lien.access.policy import Perm
 from lien.accounts.models import Team
 from lien.audit.services import record
 from lien.core.versioning import EditConflict, keep_typed_values
+from lien.customfields.forms import CustomFilterForm
+from lien.customfields.models import CustomField, fields_for
 from lien.people import file_sections, niss, sections, services
 from lien.people.forms import NewPersonForm, PersonForm, SearchForm
 from lien.people.models import Person
@@ -22,13 +25,17 @@ def _person_or_404(request, public_id: UUID) -> Person:
 @policy.require(Perm.VIEW_PERSONS)
 def person_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
+    custom_filters = CustomFilterForm(
+        request.GET or None, fields=fields_for(request.user, CustomField.Entity.PERSON)
+    )
     results = None
-    if form.is_valid() and form.cleaned_data["q"]:
+    if form.is_valid() and (form.cleaned_data["q"] or custom_filters.active):
         results = list(
             services.search(
                 by=request.user,
                 query=form.cleaned_data["q"],
                 include_archived=form.cleaned_data["archived"],
+                where=custom_filters.condition() if custom_filters.active else None,
             )
         )
         record(action="person.searched", actor=request.user, object_type="people.person")
@@ -37,8 +44,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "people/person_list.html",
         {
             "form": form,
+            "custom_filters": custom_filters,
             "results": results,
             "can_create": policy.has_perm(request.user, Perm.CREATE_PERSONS),
+            "can_export": policy.has_perm(request.user, Perm.EXPORT_PERSONS),
             "full_identity": policy.has_perm(request.user, Perm.VIEW_IDENTITY),
         },
     )
@@ -51,6 +60,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         teams=teams,
         show_sensitive=policy.has_perm(request.user, Perm.VIEW_SENSITIVE),
+        custom_fields=fields_for(request.user, CustomField.Entity.PERSON),
     )
     candidates = []
     if request.method == "POST" and form.is_valid():
@@ -59,7 +69,10 @@ def person_create(request: HttpRequest) -> HttpResponse:
             candidates = services.find_candidates(by=request.user, data=data)
         if not candidates:
             person = services.create_person(
-                by=request.user, team=form.cleaned_data["team"], data=data
+                by=request.user,
+                team=form.cleaned_data["team"],
+                data=data,
+                custom=form.custom_data(),
             )
             if form.niss_warning:
                 messages.warning(
@@ -105,6 +118,7 @@ def person_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         request.POST or None,
         instance=person,
         show_sensitive=policy.has_perm(request.user, Perm.VIEW_SENSITIVE),
+        custom_fields=fields_for(request.user, CustomField.Entity.PERSON),
     )
     conflict = None
     candidates = []
@@ -115,9 +129,12 @@ def person_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 person=Person.objects.get(pk=person.pk),
                 version=form.cleaned_data["version"] or 0,
                 data=form.service_data(),
+                custom=form.custom_data(),
             )
         except EditConflict as exc:
             conflict = keep_typed_values(form, exc)
+        except ValidationError as exc:  # a custom field changed while the form was open
+            form.add_error(None, exc)
         else:
             candidates = services.find_candidates(
                 by=request.user, data=form.service_data(), exclude=person

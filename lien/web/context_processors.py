@@ -20,6 +20,7 @@ ADMIN_MODULES = [
     ("accounts:user_list", _("Users"), Perm.MANAGE_USERS),
     ("accounts:team_list", _("Teams"), Perm.MANAGE_TEAMS),
     ("casework:pathway_list", _("Pathways"), Perm.MANAGE_PATHWAYS),
+    ("customfields:field_list", _("Custom fields"), Perm.MANAGE_CUSTOM_FIELDS),
     ("audit:event_list", _("Audit trail"), Perm.VIEW_AUDIT),
 ]
 
