@@ -221,6 +221,15 @@ def test_a_file_over_the_form_limit_but_under_the_upload_limit_is_accepted(
     assert DocumentContent.objects.get().data == content
 
 
+def test_a_form_field_over_the_form_limit_gets_the_400_page(sw_client, settings, person):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    response = upload(sw_client, person, samples.png(), "scan.png", title="t" * 200_000)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert body.count("<h1") == 1 and '<html lang="fr">' in body
+    assert not Document.objects.exists()
+
+
 def test_the_upload_limit_comes_from_the_settings(sw_client, settings, person):
     settings.LIEN_MAX_UPLOAD_BYTES = 1000
     # Just over the limit, inside the form overhead: refused by the upload handler.
