@@ -1,5 +1,6 @@
 """Fictional demo organisations: every name here is invented; no real person is described."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -214,6 +215,72 @@ def _load_partners(organisation: Organisation) -> None:
             add_contact(by=coordinator, partner=partner, data=contact)
 
 
+# Each organisation's own fields on a person's file, and a value or two on the demo people
+# ({field label: value}, by the person's nickname or first name).
+DEMO_CUSTOM_FIELDS = {
+    "Travail de rue Molenbeek (démo)": [
+        {
+            "label": "Quartier de rencontre",
+            "kind": "choice",
+            "choices": "Maritime\nGare de l'Ouest\nHeyvaert\nCentre historique\nAutre",
+            "help_text": "Où l'équipe a rencontré la personne la première fois.",
+        },
+        {"label": "Dort en rue", "kind": "yes_no"},
+    ],
+    "Habitat solidaire (démo)": [
+        {"label": "Date d'entrée dans la maison", "kind": "date"},
+        {
+            "label": "Revenu principal",
+            "kind": "choice",
+            "choices": "Revenu d'intégration (CPAS)\nAllocations de chômage\n"
+            "Indemnités de mutuelle\nSalaire\nAucun",
+        },
+    ],
+}
+DEMO_CUSTOM_VALUES = {
+    "Momo": {"Quartier de rencontre": "Maritime", "Dort en rue": True},
+    "Le Grand": {"Quartier de rencontre": "Gare de l'Ouest"},
+    "Jean-Pierre": {
+        "Date d'entrée dans la maison": datetime.date(2025, 9, 15),
+        "Revenu principal": "Revenu d'intégration (CPAS)",
+    },
+    "Fatou": {"Date d'entrée dans la maison": datetime.date(2026, 1, 5)},
+}
+
+
+def _load_custom_fields(organisation: Organisation) -> None:
+    from lien.customfields.models import CustomField, CustomValue
+    from lien.customfields.services import define_field
+    from lien.people.models import Person
+    from lien.people.services import update_person
+
+    admin = User.objects.filter(organisation=organisation, memberships__role=Role.ADMIN).first()
+    coordinator = User.objects.filter(
+        organisation=organisation, memberships__role=Role.COORDINATOR
+    ).first()
+    existing = {
+        field.label: field for field in CustomField.objects.filter(organisation=organisation)
+    }
+    for data in DEMO_CUSTOM_FIELDS.get(organisation.name, []):
+        if data["label"] not in existing:
+            existing[data["label"]] = define_field(
+                by=admin, entity=CustomField.Entity.PERSON, kind=data["kind"], data=data
+            )
+    for person in Person.objects.filter(organisation=organisation, is_demo=True):
+        values = DEMO_CUSTOM_VALUES.get(person.nickname or person.first_name, {})
+        fields = {existing[label]: value for label, value in values.items() if label in existing}
+        filled = set(
+            CustomValue.objects.filter(object_id=person.pk, field__in=fields).values_list(
+                "field_id", flat=True
+            )
+        )
+        custom = {field: value for field, value in fields.items() if field.pk not in filled}
+        if custom:
+            update_person(
+                by=coordinator, person=person, version=person.version, data={}, custom=custom
+            )
+
+
 def load_demo() -> list[DemoUser]:
     """Create (or complete) the demo organisations; running it twice changes nothing."""
     if not settings.DEMO_MODE:
@@ -251,4 +318,5 @@ def load_demo() -> list[DemoUser]:
                 loaded.append(demo)
             _load_people(organisation)
             _load_partners(organisation)
+            _load_custom_fields(organisation)
     return loaded
