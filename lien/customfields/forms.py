@@ -206,7 +206,7 @@ class CustomFilterForm(forms.Form):
                     **common,
                 )
             elif field.kind == Kind.NUMBER:
-                for suffix, label in (("from", _("%s: from")), ("to", _("%s: up to"))):
+                for suffix, label in (("from", _("%s (from)")), ("to", _("%s (up to)"))):
                     self.fields[f"{name}_{suffix}"] = forms.DecimalField(
                         label=label % field.label,
                         max_digits=services.NUMBER_MAX_DIGITS,
@@ -216,7 +216,7 @@ class CustomFilterForm(forms.Form):
                         **common,
                     )
             else:
-                for suffix, label in (("from", _("%s: from")), ("to", _("%s: up to"))):
+                for suffix, label in (("from", _("%s (from)")), ("to", _("%s (up to)"))):
                     self.fields[f"{name}_{suffix}"] = forms.DateField(
                         label=label % field.label, widget=DATE_WIDGET, **common
                     )

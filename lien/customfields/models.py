@@ -50,7 +50,7 @@ class CustomField(models.Model):
         NUMBER = "number", _("Number")
         DATE = "date", _("Date")
         YES_NO = "yes_no", _("Yes / no")
-        CHOICE = "choice", _("Choice (one option)")
+        CHOICE = "choice", _("Single choice")
         MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
 
     CHOICE_KINDS = frozenset({Kind.CHOICE, Kind.MULTIPLE_CHOICE})

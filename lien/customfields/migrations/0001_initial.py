@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('entity', models.CharField(choices=[('person', 'Person')], default='person', max_length=20, verbose_name='record')),
                 ('label', models.CharField(max_length=200, verbose_name='label')),
                 ('help_text', models.CharField(blank=True, max_length=500, verbose_name='help text')),
-                ('kind', models.CharField(choices=[('text', 'Short text'), ('long_text', 'Long text'), ('number', 'Number'), ('date', 'Date'), ('yes_no', 'Yes / no'), ('choice', 'Choice (one option)'), ('multiple_choice', 'Multiple choice')], max_length=20, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('text', 'Short text'), ('long_text', 'Long text'), ('number', 'Number'), ('date', 'Date'), ('yes_no', 'Yes / no'), ('choice', 'Single choice'), ('multiple_choice', 'Multiple choice')], max_length=20, verbose_name='kind')),
                 ('choices', models.TextField(blank=True, verbose_name='options')),
                 ('required', models.BooleanField(default=False, verbose_name='required')),
                 ('sensitive', models.BooleanField(default=False, verbose_name='sensitive')),
