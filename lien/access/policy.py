@@ -291,10 +291,18 @@ def persons_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
         return queryset.none()
     condition = Q(pk__in=[])
     if user.roles & FOLLOWING_ROLES:
-        followed = FollowUp.objects.granting_visibility().filter(team_id__in=_team_ids(user))
-        condition |= Q(pk__in=followed.values("person_id"))
+        # Joined to the user's memberships: each team's follow-ups are read from the
+        # (team, ended_on) index, whatever the number of teams in the organisation.
+        followed = (
+            FollowUp.objects.granting_visibility()
+            .filter(team__team_memberships__user_id=user.pk)
+            .values("person_id")
+        )
         # A file merged into a followed person's stays reachable (it shows where it went).
-        condition |= Q(merged_into_id__in=followed.values("person_id"))
+        merged = queryset.model.objects.filter(merged_into_id__in=followed).values("pk")
+        # One list of ids rather than two conditions on two columns: the database then looks
+        # these people up by key instead of testing every person of the organisation.
+        condition |= Q(pk__in=followed.union(merged, all=True))
     if Role.FIELD_VOLUNTEER in user.roles:
         condition |= Q(created_by_id=user.pk)
     return queryset.filter(condition, organisation_id=user.organisation_id)

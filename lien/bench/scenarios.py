@@ -8,10 +8,12 @@ The function runs once, untimed, before the runs: pick the record a page is abou
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.urls import reverse
 
 from lien.accounts.models import Role, User
 from lien.bench import generator
+from lien.casework.models import JournalEntry
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,47 @@ def login_page(user: None) -> Request:
 
 @scenario("today", as_role=Role.COORDINATOR)
 def today(user: User) -> Request:
-    """The Today page of a coordinator of several teams."""
+    """The Today page of a coordinator of several teams: their procedures due, CPAS decisions
+    due, referrals waiting for an answer, people not seen for a while."""
     return Request(reverse("web:today"))
+
+
+# A variant spelling of the most common first name: found through the search keys (Mohamed,
+# Mohammed, Muhammad...) as well as by name fragment; enough matches to fill a page.
+PERSON_SEARCH_QUERY = "Muhammad"
+
+
+@scenario("person_search", as_role=Role.COORDINATOR)
+def person_search(user: User) -> Request:
+    """The people list searched for a variant spelling of a common name, by a coordinator."""
+    return Request(reverse("people:person_list"), data={"q": PERSON_SEARCH_QUERY})
+
+
+@scenario("person_file", as_role=Role.COORDINATOR)
+def person_file(user: User) -> Request:
+    """The file of the followed person with the longest journal, for a coordinator: identity,
+    procedures under way, referrals, circle, and the latest of the timeline."""
+    busiest = (
+        JournalEntry.objects.visible_to(user)
+        .values("person__public_id")
+        .annotate(entries=Count("pk"))
+        .order_by("-entries", "person__public_id")
+        .first()
+    )
+    if busiest is None:
+        raise LookupError("the coordinator sees no journal entry: generate casework first")
+    return Request(reverse("people:person_detail", args=[busiest["person__public_id"]]))
 
 
 @scenario("audit_list", as_role=Role.ADMIN)
 def audit_list(user: User) -> Request:
-    """The first page of the organisation's audit trail, for an admin."""
+    """The first page of the organisation's audit trail (accounts and casework), for an
+    admin."""
     return Request(reverse("audit:event_list"))
+
+
+@scenario("audit_file_reads", as_role=Role.ADMIN)
+def audit_file_reads(user: User) -> Request:
+    """The audit trail filtered on reads of person files, the most frequent casework event:
+    who read which file."""
+    return Request(reverse("audit:event_list"), data={"action": "person.viewed"})

@@ -13,7 +13,11 @@ from lien.accounts.models import Membership, Organisation, Role, TeamMembership,
 from lien.audit.models import AuditEvent
 from lien.audit.services import ACTIONS
 from lien.bench import database, generator, runner
-from lien.bench.scenarios import SCENARIOS, Request, Scenario
+from lien.bench.scenarios import PERSON_SEARCH_QUERY, SCENARIOS, Request, Scenario
+from lien.casework.models import FollowUp, JournalEntry, Procedure, Referral
+from lien.core import crypto
+from lien.people import matching
+from lien.people.models import Person, PersonSearchKey
 from tests.conftest import TEST_BLIND_KEY, TEST_KEYS
 
 SQLITE_MAIN = {
@@ -35,6 +39,7 @@ POSTGRESQL_MAIN = {
     "OPTIONS": {"sslmode": "require"},
 }
 FIRST_SCENARIOS = {"login_page", "today", "audit_list"}
+CASEWORK_SCENARIOS = {"person_search", "person_file", "audit_file_reads"}
 JSON_KEYS = {"scenario", "queries", "median_ms", "p95_ms", "sql_ms", "ratio", "runs"}
 
 
@@ -92,13 +97,21 @@ def test_it_refuses_the_main_database_as_bench_database():
 def test_volumes_grow_with_the_scale():
     assert generator.sizes(1) == generator.Sizes(
         teams=5, users=20, audit_events=20_000, other_teams=2, other_users=6,
-        other_audit_events=2_000,
+        other_audit_events=2_000, casework=generator.casework_sizes(1),
+        other_casework=generator.casework_sizes(0.1),
     )  # fmt: skip
     regional = generator.sizes(100)
     assert (regional.teams, regional.users, regional.audit_events) == (250, 2_000, 2_000_000)
+    casework = regional.casework
+    assert (casework.persons, casework.procedures, casework.journal_entries) == (
+        100_000,
+        300_000,
+        500_000,
+    )
     tiny = generator.sizes(0.01)
     assert tiny.users == len(generator.DESIGNATED_ROLES)
     assert tiny.teams == 2
+    assert tiny.casework.persons >= 10
 
 
 def test_generated_audit_actions_are_actions_lien_records():
@@ -139,8 +152,10 @@ def test_generator_builds_the_bench_organisation_and_another_one():
 
     organisation = Organisation.objects.get(name=generator.ORGANISATION_NAME)
     other = Organisation.objects.get(name=generator.OTHER_ORGANISATION_NAME)
-    assert AuditEvent.objects.filter(organisation=organisation).count() == sizes.audit_events
-    assert AuditEvent.objects.filter(organisation=other).count() == sizes.other_audit_events
+    # The accounts' trail; the casework steps add the events of their records.
+    trail = AuditEvent.objects.filter(action__in=generator.ACTION_WEIGHTS)
+    assert trail.filter(organisation=organisation).count() == sizes.audit_events
+    assert trail.filter(organisation=other).count() == sizes.other_audit_events
     assert User.objects.filter(organisation=organisation).count() == sizes.users
     assert User.objects.filter(organisation=other).count() == sizes.other_users
     assert not User.objects.filter(memberships=None).exists()
@@ -153,6 +168,65 @@ def test_generator_builds_the_bench_organisation_and_another_one():
     assert coordinator.team_memberships.count() == min(generator.COORDINATOR_TEAMS, sizes.teams)
     # Actors of one organisation's events belong to it.
     assert not AuditEvent.objects.filter(organisation=organisation, actor__organisation=other)
+
+    casework = sizes.casework
+    assert Person.objects.filter(organisation=organisation).count() == casework.persons
+    assert Procedure.objects.filter(organisation=organisation).count() == casework.procedures
+    entries = JournalEntry.objects.filter(organisation=organisation)
+    assert entries.count() == casework.journal_entries
+    assert Referral.objects.filter(organisation=organisation).count() == casework.referrals
+    assert Person.objects.filter(organisation=other).count() == sizes.other_casework.persons
+    # Every record's person, team and author belong to the record's organisation.
+    assert not FollowUp.objects.exclude(organisation=F("person__organisation")).exists()
+    assert not FollowUp.objects.exclude(organisation=F("team__organisation")).exists()
+    assert not entries.exclude(author__organisation=organisation).exists()
+    assert not Procedure.objects.exclude(organisation=F("person__organisation")).exists()
+    assert not Referral.objects.exclude(organisation=F("partner__organisation")).exists()
+    assert not PersonSearchKey.objects.exclude(organisation=F("person__organisation")).exists()
+    # What the services would write to the audit trail, with actions it knows.
+    assert set(AuditEvent.objects.values_list("action", flat=True).distinct()) <= set(ACTIONS)
+    assert AuditEvent.objects.filter(action="journal.added").count() == (
+        JournalEntry.objects.count()
+    )
+
+
+@pytest.mark.django_db
+def test_generated_people_are_stored_as_the_services_store_them():
+    generator.generate(0.01)
+
+    for person in Person.objects.prefetch_related("search_keys"):
+        # As lien.people.services._index_names builds them.
+        expected = matching.search_keys(
+            " ".join((person.first_name, person.other_names)), person.last_name, person.nickname
+        )
+        assert {key.key for key in person.search_keys.all()} == expected
+        if person.niss:  # read back decrypted, found by its blind index
+            assert len(person.niss) == 11
+            assert person.niss_index == crypto.blind_index(person.niss)
+        assert person.status != Person.Status.LEFT or person.left_on
+    # Journal texts are genuine tokens of readable text.
+    assert all(entry.text for entry in JournalEntry.objects.all())
+
+
+@pytest.mark.django_db
+def test_the_coordinator_follows_a_share_of_the_people_and_has_casework_today():
+    from lien.casework.today import casework_today
+    from lien.people import services
+
+    generator.generate(0.5)
+    coordinator = generator.bench_user(Role.COORDINATOR)
+    organisation = coordinator.organisation
+    visible = Person.objects.visible_to(coordinator).count()
+    assert 0 < visible < Person.objects.filter(organisation=organisation).count()
+    today = casework_today(coordinator)
+    for part in ("my_procedures", "cpas_requests", "unanswered_referrals", "not_seen"):
+        assert today[part], part
+    # The search scenario finds other spellings of the name through the search keys.
+    found = {
+        person.first_name for person in services.search(by=coordinator, query=PERSON_SEARCH_QUERY)
+    }
+    assert PERSON_SEARCH_QUERY in found
+    assert found - {PERSON_SEARCH_QUERY}
 
 
 @pytest.mark.django_db
@@ -177,14 +251,51 @@ def test_every_scenario_answers_its_user_and_is_measured():
     generator.generate(0.01)
     results = runner.run_all(SCENARIOS.values(), warmup=1, min_runs=3, min_seconds=0)
 
-    assert {result.scenario for result in results} >= FIRST_SCENARIOS
+    assert {result.scenario for result in results} >= FIRST_SCENARIOS | CASEWORK_SCENARIOS
     for result in results:
         assert result.runs == 3
         assert 0 < result.median_ms <= result.p95_ms
         assert 0 <= result.sql_ms < result.p95_ms
     by_name = {result.scenario: result for result in results}
-    assert by_name["today"].queries > 0
-    assert by_name["audit_list"].queries > 0
+    for name in (FIRST_SCENARIOS | CASEWORK_SCENARIOS) - {"login_page"}:
+        assert by_name[name].queries > 0, name
+
+
+@pytest.mark.django_db
+def test_the_person_file_scenario_opens_a_followed_file_with_a_long_timeline(client):
+    generator.generate(0.01)
+    scenario = SCENARIOS["person_file"]
+    user = scenario.user()
+    client.force_login(user)
+    with runner.bench_settings():
+        page = client.get(scenario.build(user).path)
+    assert page.status_code == 200
+    person = page.context["person"]
+    entries = JournalEntry.objects.visible_to(user).filter(person=person).count()
+    assert entries == max(
+        JournalEntry.objects.visible_to(user).filter(person=other).count()
+        for other in Person.objects.visible_to(user)
+    )
+    assert [item for item in page.context["timeline"] if item.kind == "journal"]
+
+
+@pytest.mark.django_db
+def test_each_page_issues_the_same_queries_whatever_the_volume():
+    """Query budgets: the scenarios' pages cost the same number of queries on a small and on a
+    five times larger organisation (more people, notes, procedures, audit events)."""
+
+    def query_counts() -> dict[str, int]:
+        results = runner.run_all(SCENARIOS.values(), warmup=1, min_runs=1, min_seconds=0)
+        assert all(result.stable_queries for result in results)
+        return {result.scenario: result.queries for result in results}
+
+    with transaction.atomic():
+        generator.generate(0.01)
+        small = query_counts()
+        transaction.set_rollback(True)
+    generator.generate(0.05)
+    assert generator.sizes(0.05).casework.persons >= 5 * generator.sizes(0.01).casework.persons
+    assert query_counts() == small
 
 
 @pytest.mark.django_db
@@ -225,7 +336,7 @@ def test_bench_command_generates_a_database_then_reuses_it(tmp_path):
     first = bench("0.01")
     assert "Generating scale 0.01" in first.stdout
     results = json.loads(results_file.read_text())
-    assert {result["scenario"] for result in results} >= FIRST_SCENARIOS
+    assert {result["scenario"] for result in results} >= FIRST_SCENARIOS | CASEWORK_SCENARIOS
     for result in results:
         assert set(result) == JSON_KEYS
         assert result["runs"] == 3
