@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from lien.access import policy
 from lien.access.policy import Perm
-from lien.casework.models import FollowUp, JournalEntry, Procedure, Referral
+from lien.casework.models import Appointment, FollowUp, JournalEntry, Procedure, Referral
 from lien.people.models import IdentityDocument, Person
 
 SOON = datetime.timedelta(days=7)
@@ -81,3 +81,30 @@ def not_seen(user, *, today: datetime.date) -> list[Person]:
 def _followed_by_my_teams(user):
     followed = FollowUp.objects.open().filter(team__team_memberships__user=user)
     return Person.objects.visible_to(user).filter(pk__in=followed.values("person_id"))
+
+
+def appointments_today(user) -> dict:
+    """My appointments of today and of the rest of the week (Brussels days), not cancelled."""
+    if not policy.has_perm(user, Perm.VIEW_APPOINTMENTS):
+        return {"appointments_shown": False}
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    tomorrow = timezone.make_aware(
+        datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min)
+    )
+    monday_next = today + datetime.timedelta(days=7 - today.weekday())
+    week_end = timezone.make_aware(datetime.datetime.combine(monday_next, datetime.time.min))
+    mine = (
+        Appointment.objects.visible_to(user)
+        .active()
+        .attended_by(user)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .only("public_id", "title", "place", "starts_at", "ends_at", "status")
+        .order_by("starts_at", "pk")
+    )
+    upcoming = list(mine.overlapping(start, week_end)[: LIMIT * 2])
+    return {
+        "appointments_shown": True,
+        "appointments_today": [a for a in upcoming if a.starts_at < tomorrow],
+        "appointments_week": [a for a in upcoming if a.starts_at >= tomorrow],
+    }

@@ -161,3 +161,42 @@ def test_today_lists_identity_documents_expiring_within_90_days(
     page = today_page(client, social_worker)
     expiring = page.context["expiring_documents"]
     assert [d.expires_on for d in expiring] == [today + datetime.timedelta(days=30)]
+
+
+def test_today_shows_my_appointments_of_today_and_the_rest_of_the_week(
+    client, social_worker, make_user, organisation, team, person, settings
+):
+    from lien.casework import services_appointments
+
+    now = timezone.localtime()
+    today = now.date()
+    at = lambda day, hour: timezone.make_aware(  # noqa: E731
+        datetime.datetime.combine(day, datetime.time(hour))
+    )
+    colleague = make_user(Role.SOCIAL_WORKER, organisation=organisation, teams=[team])
+    week_left = 6 - today.weekday()
+    plans = [
+        ("TODAY-MINE", at(today, 23), [social_worker]),
+        ("TODAY-COLLEAGUE", at(today, 23), [colleague]),
+        ("NEXT-WEEK", at(today + datetime.timedelta(days=week_left + 1), 10), [social_worker]),
+    ]
+    if week_left:
+        plans.append(
+            ("LATER-MINE", at(today + datetime.timedelta(days=week_left), 10), [social_worker])
+        )
+    for title, start, workers in plans:
+        services_appointments.create_appointment(
+            by=social_worker,
+            person=person,
+            workers=workers,
+            data={
+                "title": title,
+                "starts_at": start,
+                "ends_at": start + datetime.timedelta(minutes=30),
+            },
+        )
+    page = today_page(client, social_worker)
+    assert [a.title for a in page.context["appointments_today"]] == ["TODAY-MINE"]
+    assert [a.title for a in page.context["appointments_week"]] == (
+        ["LATER-MINE"] if week_left else []
+    )
