@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
-from lien.casework.models import JournalEntry, Procedure
+from lien.casework.models import Appointment, Document, JournalEntry, Procedure, Referral
 
 LIMIT = 50
 ON_FILE = 15  # the latest items shown on the person's file; the rest on the timeline page
@@ -86,29 +87,63 @@ def _procedures(user, person, limit: int, cursor: Cursor | None) -> Iterable[Ite
     return (Item(procedure.created_at, "procedure", procedure) for procedure in procedures)
 
 
+def _after_day(cursor: Cursor, kind: str, field: str) -> Q:
+    """Rows dated by a day (sorting at midnight UTC of that day) that come after `cursor`."""
+    day = cursor.when.date()
+    if cursor.when.time() != datetime.time.min or kind < cursor.kind:
+        return Q(**{f"{field}__lte": day})
+    if kind > cursor.kind:
+        return Q(**{f"{field}__lt": day})
+    return Q(**{f"{field}__lt": day}) | Q(**{field: day, "public_id__lt": cursor.public_id})
+
+
 def _follow_ups(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item]:
     # The file is visible, so its follow-ups are: they say which team works with the person.
     follow_ups = person.follow_ups.all()
     if cursor is not None:
-        # A follow-up sorts at midnight UTC of its start day.
-        day = cursor.when.date()
-        at_midnight = cursor.when.time() == datetime.time.min
-        if not at_midnight or cursor.kind > "follow_up":
-            follow_ups = follow_ups.filter(started_on__lte=day)
-        elif cursor.kind < "follow_up":
-            follow_ups = follow_ups.filter(started_on__lt=day)
-        else:
-            follow_ups = follow_ups.filter(
-                Q(started_on__lt=day) | Q(started_on=day, public_id__lt=cursor.public_id)
-            )
+        follow_ups = follow_ups.filter(_after_day(cursor, "follow_up", "started_on"))
     follow_ups = follow_ups.select_related("team").order_by("-started_on", "-public_id")[:limit]
     return (Item(follow_up.started_on, "follow_up", follow_up) for follow_up in follow_ups)
+
+
+def _referrals(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item]:
+    referrals = Referral.objects.visible_to(user).filter(person=person, archived_at__isnull=True)
+    if cursor is not None:
+        referrals = referrals.filter(_after_day(cursor, "referral", "referred_on"))
+    referrals = referrals.select_related("partner").order_by("-referred_on", "-public_id")[:limit]
+    return (Item(referral.referred_on, "referral", referral) for referral in referrals)
+
+
+def _appointments(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item]:
+    # What happened: appointments that have started (upcoming ones are listed on the file).
+    appointments = (
+        Appointment.objects.visible_to(user)
+        .active()
+        .filter(person=person, starts_at__lte=timezone.now())
+    )
+    if cursor is not None:
+        appointments = appointments.filter(cursor.after("appointment", "starts_at"))
+    appointments = appointments.only(
+        "public_id", "title", "place", "starts_at", "ends_at", "status"
+    ).order_by("-starts_at", "-public_id")[:limit]
+    return (Item(a.starts_at, "appointment", a) for a in appointments)
+
+
+def _documents(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item]:
+    documents = Document.objects.visible_to(user).filter(person=person)
+    if cursor is not None:
+        documents = documents.filter(cursor.after("document", "uploaded_at"))
+    documents = documents.order_by("-uploaded_at", "-public_id")[:limit]
+    return (Item(document.uploaded_at, "document", document) for document in documents)
 
 
 SOURCES: list[Callable[[Any, Any, int, Cursor | None], Iterable[Item]]] = [
     _journal,
     _procedures,
     _follow_ups,
+    _referrals,
+    _appointments,
+    _documents,
 ]
 
 

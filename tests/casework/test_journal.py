@@ -204,3 +204,50 @@ def test_a_damaged_timeline_link_shows_the_latest_entries_with_a_message(
     page = client.get(url, {"before": "not-a-date~journal~x"})
     assert page.status_code == 200
     assert len(list(page.context["messages"])) == 1
+
+
+def test_the_timeline_pages_through_mixed_kinds_dated_by_day_without_loss(
+    social_worker, person, organisation
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from lien.casework import services_referrals, timeline
+    from lien.partners.models import Partner
+
+    partner = Partner.objects.create(organisation=organisation, name="CPAS")
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    for n in range(7):  # seven referrals on the same day, around a follow-up of that day
+        services_referrals.refer(
+            by=social_worker,
+            person=person,
+            partner=partner,
+            reason=f"r{n}",
+            referred_on=day,
+            accompanied=False,
+            consent_now=n == 0,
+        )
+    midnight = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    for n in range(4):
+        services.add_journal_entry(
+            by=social_worker,
+            person=person,
+            text=f"j{n}",
+            kind="note",
+            channel="phone",
+            visibility="team",
+            section="general",
+            occurred_at=midnight,  # exactly the sort time of the day-dated items
+        )
+    seen, cursor = [], None
+    while True:
+        items, more = timeline.for_person(social_worker, person, limit=3, cursor=cursor)
+        seen += [(item.kind, item.obj.public_id) for item in items]
+        if not more:
+            break
+        cursor = items[-1].cursor
+    kinds = [kind for kind, _ in seen]
+    assert kinds.count("referral") == 7 and kinds.count("journal") == 4
+    assert kinds.count("follow_up") == 1 and kinds.count("procedure") == 0
+    assert len(set(seen)) == len(seen)
