@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 
 from lien.accounts.models import Membership, Organisation, Role, Team, TeamMembership, User
 
@@ -281,6 +282,123 @@ def _load_custom_fields(organisation: Organisation) -> None:
             )
 
 
+def _member(organisation: Organisation, role: str) -> User:
+    return (
+        User.objects.filter(organisation=organisation, memberships__role=role)
+        .order_by("email")
+        .first()
+    )
+
+
+def _load_pathways(organisation: Organisation) -> None:
+    """The cohousing rule: an individual social assessment within 7 days of arrival."""
+    from lien.casework.models import PathwayTemplate
+    from lien.casework.services_pathways import create_pathway
+
+    if organisation.kind != Organisation.Kind.COHOUSING:
+        return
+    if PathwayTemplate.objects.filter(organisation=organisation).exists():
+        return
+    create_pathway(
+        by=_member(organisation, Role.COORDINATOR),
+        name="Accueil d'un·e nouvel·le habitant·e",
+        event=PathwayTemplate.Event.FOLLOW_UP_OPENED,
+        team=None,
+        steps=[
+            {"title": "Bilan social individuel", "domain": "other", "days_after": 7},
+            {"title": "Vérifier la mutuelle", "domain": "health_insurance", "days_after": 14},
+        ],
+    )
+
+
+def _load_casework(organisation: Organisation) -> None:
+    """A few notes, procedures, a referral, the circle and an appointment on the demo people,
+    so that the file, the timeline, the agenda and Today have something to show."""
+    from lien.casework import services, services_appointments, services_referrals
+    from lien.casework.models import JournalEntry
+    from lien.partners.models import Partner
+    from lien.people.models import Person
+
+    worker = _member(organisation, Role.SOCIAL_WORKER)
+    people = list(Person.objects.filter(organisation=organisation, is_demo=True).order_by("pk"))
+    partner = Partner.objects.filter(organisation=organisation).order_by("name").first()
+    if not people or worker is None or partner is None:
+        return
+    if JournalEntry.objects.filter(person__in=people).exists():
+        return
+    today = timezone.localdate()
+    first, second = people[0], people[1]
+    for person, visibility, channel, text in [
+        (
+            first,
+            "team",
+            "street",
+            "Rencontré près de la gare de l'Ouest. Demande d'aide pour ses papiers.",
+        ),
+        (first, "shared", "phone", "Rendez-vous au CPAS confirmé pour jeudi."),
+        (second, "team", "in_person", "Entretien : parle d'une dette de loyer, à creuser."),
+    ]:
+        services.add_journal_entry(
+            by=worker,
+            person=person,
+            text=text,
+            kind="note",
+            channel=channel,
+            visibility=visibility,
+            section="general",
+            occurred_at=timezone.now() - datetime.timedelta(days=3),
+        )
+    services.create_procedure(
+        by=worker,
+        person=first,
+        data={
+            "domain": "cpas",
+            "title": "Demande de revenu d'intégration",
+            "responsible": worker,
+            "partner": partner,
+            "cpas_received_on": today - datetime.timedelta(days=25),
+        },
+    )
+    services.create_procedure(
+        by=worker,
+        person=second,
+        data={
+            "domain": "identity",
+            "title": "Renouveler la carte d'identité",
+            "responsible": worker,
+            "due_on": today + datetime.timedelta(days=3),
+        },
+    )
+    services_referrals.refer(
+        by=worker,
+        person=second,
+        partner=partner,
+        reason="Médiation de dettes",
+        referred_on=today - datetime.timedelta(days=20),
+        accompanied=True,
+        consent_now=True,
+    )
+    services_referrals.add_to_circle(
+        by=worker,
+        person=first,
+        data={"role": "cpas_worker", "name": "Mme A. Peeters", "partner": partner},
+    )
+    start = timezone.make_aware(
+        datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(10, 0))
+    )
+    services_appointments.create_appointment(
+        by=worker,
+        person=first,
+        workers=[worker],
+        data={
+            "title": "Accompagnement au CPAS",
+            "starts_at": start,
+            "ends_at": start + datetime.timedelta(hours=1),
+            "place": partner.name,
+        },
+    )
+
+
 def load_demo() -> list[DemoUser]:
     """Create (or complete) the demo organisations; running it twice changes nothing."""
     if not settings.DEMO_MODE:
@@ -316,7 +434,9 @@ def load_demo() -> list[DemoUser]:
                         organisation=organisation, user=user, team=teams[team_name]
                     )
                 loaded.append(demo)
+            _load_pathways(organisation)
             _load_people(organisation)
             _load_partners(organisation)
             _load_custom_fields(organisation)
+            _load_casework(organisation)
     return loaded
