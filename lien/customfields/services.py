@@ -72,9 +72,11 @@ def check_options(kind: str, options: list[str]) -> None:
         )
 
 
-def _clean_definition(by: User, kind: str, data: dict) -> dict:
+def _clean_definition(by: User, kind: str, data: dict, *, field: CustomField | None = None) -> dict:
     if not policy.has_perm(by, Perm.MANAGE_CUSTOM_FIELDS):
         raise PermissionDenied
+    if field is not None and field.organisation_id != by.organisation_id:
+        raise PermissionDenied("a field of another organisation")
     if kind not in Kind.values:
         raise ValidationError(_("Choose a kind of field."), code="kind")
     label = " ".join((data.get("label") or "").split())
@@ -91,10 +93,15 @@ def _clean_definition(by: User, kind: str, data: dict) -> dict:
     options = parse_options(data.get("choices", ""))
     check_options(kind, options)
     team = data.get("team")
-    if team is not None and (
-        team.organisation_id != by.organisation_id or team.archived_at is not None
+    if team is not None and team.organisation_id != by.organisation_id:
+        raise PermissionDenied("a team of another organisation")
+    # A field stays with its team once the team is archived; a new one is not given to it.
+    if (
+        team is not None
+        and team.archived_at is not None
+        and (field is None or field.team_id != team.pk)
     ):
-        raise PermissionDenied("a team of another organisation, or archived")
+        raise ValidationError(_("This team is archived."), code="team")
     position = int(data.get("position") or 0)
     if not 0 <= position <= 32767:
         raise ValidationError(_("Give a position between 0 and 32767."), code="position")
@@ -130,7 +137,7 @@ def define_field(*, by: User, entity: str, kind: str, data: dict) -> CustomField
 def update_field(*, by: User, field: CustomField, version: int, data: dict) -> CustomField:
     """Change a definition. Options taken out of a choice stay on the values that chose them;
     making a field sensitive (or no longer) moves its stored values accordingly."""
-    values = _clean_definition(by, field.kind, data)
+    values = _clean_definition(by, field.kind, data, field=field)
     with transaction.atomic():
         claim_version(field, expected=version)
         changed = [name for name, value in values.items() if getattr(field, name) != value]
@@ -149,15 +156,17 @@ def _restore_values(field: CustomField, *, was_sensitive: bool) -> None:
     before = CustomField(pk=field.pk, kind=field.kind, choices=field.choices)
     before.sensitive = was_sensitive
     rows = CustomValue.objects.filter(field=field)
-    owners = dict(rows.values_list("object_id", "organisation_id").distinct())
-    current = read_values([before], list(owners))
+    current = read_values([before], rows.values("object_id"))
     rows.delete()
     CustomValue.objects.bulk_create(
         [
             row
             for object_id, found in current.items()
             for row in rows_for(
-                field, found[field.pk], object_id=object_id, organisation_id=owners[object_id]
+                field,
+                found[field.pk],
+                object_id=object_id,
+                organisation_id=field.organisation_id,
             )
         ],
         batch_size=500,
@@ -168,6 +177,8 @@ def archive_field(*, by: User, field: CustomField) -> CustomField:
     """The field leaves forms, files, filters and exports; its values stay in the database."""
     if not policy.has_perm(by, Perm.MANAGE_CUSTOM_FIELDS):
         raise PermissionDenied
+    if field.organisation_id != by.organisation_id:
+        raise PermissionDenied("a field of another organisation")
     with transaction.atomic():
         now = timezone.now()
         if CustomField.objects.filter(pk=field.pk, archived_at__isnull=True).update(

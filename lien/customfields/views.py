@@ -4,6 +4,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,8 +19,12 @@ from lien.customfields.forms import CustomFieldForm
 from lien.customfields.models import CustomField
 
 
-def _teams(request):
-    return Team.objects.visible_to(request.user).active().order_by("name")
+def _teams(request, field: CustomField | None = None):
+    """The teams a field may be given to: active ones, and the one it already has."""
+    teams = Team.objects.visible_to(request.user)
+    if field is not None and field.team_id:
+        return teams.filter(Q(archived_at__isnull=True) | Q(pk=field.team_id)).order_by("name")
+    return teams.active().order_by("name")
 
 
 def _field_or_404(request, public_id: UUID) -> CustomField:
@@ -67,7 +72,7 @@ def field_create(request: HttpRequest) -> HttpResponse:
 @policy.require(Perm.MANAGE_CUSTOM_FIELDS)
 def field_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     field = _field_or_404(request, public_id)
-    form = CustomFieldForm(request.POST or None, instance=field, teams=_teams(request))
+    form = CustomFieldForm(request.POST or None, instance=field, teams=_teams(request, field))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:

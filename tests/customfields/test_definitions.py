@@ -270,3 +270,32 @@ def test_making_a_field_sensitive_encrypts_the_values_already_recorded(
     field.refresh_from_db()
     assert sorted(CustomValue.objects.values_list("value_option", flat=True)) == ["Avocat", "CPAS"]
     assert read_values([field], [person.pk]) == {person.pk: {field.pk: ["CPAS", "Avocat"]}}
+
+
+def test_a_field_keeps_its_team_once_the_team_is_archived(login, admin, define, team):
+    from django.utils import timezone
+
+    field = define(Kind.TEXT, "Local", team=team)
+    team.archived_at = timezone.now()
+    team.save()
+    response = login(admin).post(
+        reverse("customfields:field_edit", args=[field.public_id]),
+        {"label": "Local (ancien)", "team": str(team.public_id), "position": "0", "version": "1"},
+    )
+    assert response.status_code == 302
+    field.refresh_from_db()
+    assert (field.label, field.team) == ("Local (ancien)", team)
+    with pytest.raises(ValidationError):
+        define(Kind.TEXT, "Nouveau", team=team)
+
+
+def test_a_field_of_another_organisation_is_never_changed(define, stranger_admin):
+    field = define(Kind.TEXT, "Quartier")
+    with pytest.raises(PermissionDenied):
+        services.update_field(
+            by=stranger_admin, field=field, version=1, data={"label": "Pris", "position": 0}
+        )
+    with pytest.raises(PermissionDenied):
+        services.archive_field(by=stranger_admin, field=field)
+    field.refresh_from_db()
+    assert (field.label, field.archived_at, field.version) == ("Quartier", None, 1)
