@@ -75,12 +75,10 @@ def person_search(user: User) -> Request:
     return Request(reverse("people:person_list"), data={"q": PERSON_SEARCH_QUERY})
 
 
-@scenario("person_file", as_role=Role.COORDINATOR)
-def person_file(user: User) -> Request:
-    """The file of the followed person with the longest journal, for a coordinator: identity,
-    procedures under way, referrals, circle, and the latest of the timeline."""
+def _busiest_file(coordinator: User):
+    """The public id of the followed person with the longest journal the coordinator reads."""
     busiest = (
-        JournalEntry.objects.visible_to(user)
+        JournalEntry.objects.visible_to(coordinator)
         .values("person__public_id")
         .annotate(entries=Count("pk"))
         .order_by("-entries", "person__public_id")
@@ -88,7 +86,14 @@ def person_file(user: User) -> Request:
     )
     if busiest is None:
         raise LookupError("the coordinator sees no journal entry: generate casework first")
-    return Request(reverse("people:person_detail", args=[busiest["person__public_id"]]))
+    return busiest["person__public_id"]
+
+
+@scenario("person_file", as_role=Role.COORDINATOR)
+def person_file(user: User) -> Request:
+    """The file of the followed person with the longest journal, for a coordinator: identity,
+    procedures under way, referrals, circle, and the latest of the timeline."""
+    return Request(reverse("people:person_detail", args=[_busiest_file(user)]))
 
 
 @scenario("audit_list", as_role=Role.ADMIN)
@@ -98,8 +103,8 @@ def audit_list(user: User) -> Request:
     return Request(reverse("audit:event_list"))
 
 
-@scenario("audit_file_reads", as_role=Role.ADMIN)
-def audit_file_reads(user: User) -> Request:
-    """The audit trail filtered on reads of person files, the most frequent casework event:
-    who read which file."""
-    return Request(reverse("audit:event_list"), data={"action": "person.viewed"})
+@scenario("audit_person_history", as_role=Role.ADMIN)
+def audit_person_history(user: User) -> Request:
+    """The audit history of the busiest person file (who read or changed it), for an admin."""
+    public_id = _busiest_file(generator.bench_user(Role.COORDINATOR))
+    return Request(reverse("audit:object_history", args=["people.person", public_id]))

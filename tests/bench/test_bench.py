@@ -39,7 +39,7 @@ POSTGRESQL_MAIN = {
     "OPTIONS": {"sslmode": "require"},
 }
 FIRST_SCENARIOS = {"login_page", "today", "audit_list"}
-CASEWORK_SCENARIOS = {"person_search", "person_file", "audit_file_reads"}
+CASEWORK_SCENARIOS = {"person_search", "person_file", "audit_person_history"}
 JSON_KEYS = {"scenario", "queries", "median_ms", "p95_ms", "sql_ms", "ratio", "runs"}
 
 

@@ -30,8 +30,8 @@ class Command(BaseCommand):
             "--scale",
             type=_scale,
             default=1.0,
-            help="1: a small service (20 users, 20,000 audit events); 100: a regional one. "
-            "At least 0.01.",
+            help="1: a small service (20 users, 1,000 people, 20,000 account audit events); "
+            "100: a regional one. At least 0.01.",
         )
         parser.add_argument("--json", metavar="PATH", help="Also write the results as JSON.")
         parser.add_argument("--rebuild", action="store_true", help="Regenerate the bench database.")
@@ -95,12 +95,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Migrated in {perf_counter() - started:.1f} s.")
         started = perf_counter()
         sizes = generator.sizes(scale)
+        casework = sizes.casework
         self.stdout.write(
             f"Generating scale {scale:g} (seed {generator.SEED}): {sizes.teams} teams, "
-            f"{sizes.users} users, {sizes.audit_events:,} audit events, and another "
-            "organisation..."
+            f"{sizes.users} users, {sizes.audit_events:,} audit events, {casework.persons:,} "
+            f"people, {casework.procedures:,} procedures, {casework.journal_entries:,} journal "
+            "entries (with their audit events), and another organisation..."
         )
-        generator.generate(scale, report=self._progress)
+        with database.generating(connection):
+            generator.generate(scale, report=self._progress)
         database.analyse(connection)
         database.write_marker(
             connection, {**expected, "generated_at": timezone.now().isoformat(timespec="seconds")}
