@@ -24,6 +24,7 @@ from lien.accounts.models import User
 from lien.audit.services import record
 from lien.casework.models import FollowUp
 from lien.core.versioning import claim_version
+from lien.customfields.models import CustomField, CustomValue
 from lien.people.models import Person, PersonMerge, PersonSearchKey, Relation
 from lien.people.services import _index_names
 
@@ -172,6 +173,7 @@ def merge_persons(
             }
             changes["relations_archived"], staying = _set_aside_relations(keep, absorb, now)
             changes["links_removed"], moved = _move_links(keep, absorb, staying)
+            changes["custom_values_moved"] = _move_custom_values(keep, absorb)
             absorb.status = Person.Status.ARCHIVED
             absorb.archived_at = now
             absorb.merged_into = keep
@@ -289,6 +291,17 @@ def _move_links(keep: Person, absorb: Person, staying: set[int]) -> tuple[list, 
     return removed, moved
 
 
+def _move_custom_values(keep: Person, absorb: Person) -> list[int]:
+    """Custom values point at a person by key, not by a foreign key: move those of fields the
+    kept file has no value for (a value the kept file has wins, as its identity does)."""
+    on_person = CustomValue.objects.filter(field__entity=CustomField.Entity.PERSON)
+    kept_fields = on_person.filter(object_id=keep.pk).values("field_id")
+    moving = on_person.filter(object_id=absorb.pk).exclude(field_id__in=kept_fields)
+    pks = list(moving.values_list("pk", flat=True))
+    CustomValue.objects.filter(pk__in=pks).update(object_id=keep.pk)
+    return pks
+
+
 def undo_merge(*, by: User, merge: PersonMerge) -> PersonMerge:
     """Put everything back as it was before `merge`, and the absorbed file as it was.
 
@@ -314,6 +327,11 @@ def undo_merge(*, by: User, merge: PersonMerge) -> PersonMerge:
                 model._base_manager.filter(pk__in=entry["pks"]).update(**{entry["field"]: absorb})
             for entry in merge.changes.get("links_removed", []):
                 apps.get_model(entry["model"])._base_manager.create(**entry["values"])
+            # Values cleared on the kept file since the merge are gone from both: nothing to
+            # put back for them.
+            CustomValue.objects.filter(
+                pk__in=merge.changes.get("custom_values_moved", []), object_id=keep.pk
+            ).update(object_id=absorb.pk)
             for ended in merge.changes.get("follow_ups_ended", []):
                 FollowUp.objects.filter(pk=ended["pk"]).update(
                     ended_on=None, end_reason=ended["end_reason"]

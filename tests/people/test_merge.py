@@ -392,3 +392,31 @@ def test_the_three_actors_on_the_merge_pages(
     assert login(social_worker).post(confirm_url(elsewhere, keep)).status_code == 404
     assert login(coordinator).get(confirm_url(keep, keep)).status_code == 404
     assert PersonMerge.objects.get() == done and done.undone_at is None
+
+
+def test_custom_values_follow_the_merge_unless_the_kept_file_has_one_and_undo_restores_them(
+    keep, absorb, coordinator, make_user, organisation
+):
+    from lien.customfields import services as custom
+    from lien.customfields.models import CustomValue
+
+    admin = make_user(Role.ADMIN, organisation=organisation)
+    district = custom.define_field(
+        by=admin, entity="person", kind="text", data={"label": "Quartier"}
+    )
+    income = custom.define_field(by=admin, entity="person", kind="text", data={"label": "Revenu"})
+    custom.save_values(by=coordinator, field_values={district: "Maritime"}, obj=keep)
+    custom.save_values(by=coordinator, field_values={district: "Gare", income: "RIS"}, obj=absorb)
+
+    def values_of(person):
+        return {
+            v.field.label: v.value_text
+            for v in CustomValue.objects.filter(object_id=person.pk).select_related("field")
+        }
+
+    done = merge(coordinator, keep, absorb)
+    assert values_of(keep) == {"Quartier": "Maritime", "Revenu": "RIS"}
+    assert values_of(absorb) == {"Quartier": "Gare"}  # the kept file's value won; nothing lost
+    merging.undo_merge(by=coordinator, merge=done)
+    assert values_of(keep) == {"Quartier": "Maritime"}
+    assert values_of(absorb) == {"Quartier": "Gare", "Revenu": "RIS"}
