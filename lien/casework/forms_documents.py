@@ -25,7 +25,7 @@ class InMemoryUploadHandler(MemoryFileUploadHandler):
 
 
 class DocumentForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(label=_("File to attach"))
     title = forms.CharField(
         label=_("Title"),
         max_length=200,

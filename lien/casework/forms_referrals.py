@@ -87,7 +87,7 @@ class ReferralAnswerForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("status") == Referral.Status.REFUSED and not data.get("refusal_reason"):
-            self.add_error("refusal_reason", _("Give the reason of the refusal."))
+            self.add_error("refusal_reason", _("Give the reason for the refusal."))
         return data
 
     def service_data(self) -> dict:

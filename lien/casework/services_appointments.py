@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -34,10 +34,10 @@ def _check(*, by: User, data: dict, workers: Iterable[User]) -> list[User]:
         raise ValidationError(_("The note is too long."))
     partner = data.get("partner")
     if partner is not None and partner.organisation_id != by.organisation_id:
-        raise ValidationError("partner of another organisation")
+        raise PermissionDenied("partner of another organisation")
     workers = list(workers)
     if any(worker.organisation_id != by.organisation_id for worker in workers):
-        raise ValidationError("worker of another organisation")
+        raise PermissionDenied("worker of another organisation")
     return workers
 
 
@@ -47,7 +47,7 @@ def create_appointment(
     """A person's appointment when `person` is given; else a partner or team appointment."""
     workers = _check(by=by, data=data, workers=workers)
     if person is not None and person.organisation_id != by.organisation_id:
-        raise ValidationError("person of another organisation")
+        raise PermissionDenied("person of another organisation")
     with transaction.atomic():
         appointment = Appointment(organisation_id=by.organisation_id, person=person, created_by=by)
         for field in APPOINTMENT_FIELDS:
@@ -92,7 +92,7 @@ def set_appointment_status(*, by: User, appointment: Appointment, status: str) -
     """Mark an appointment done, missed or cancelled (or planned again). Bumps the version, so
     a form opened before this change reports a conflict instead of undoing it."""
     if status not in Appointment.Status.values:
-        raise ValidationError("unknown status")
+        raise ValueError(f"unknown appointment status {status!r}")
     if appointment.status == status:
         return appointment
     with transaction.atomic():

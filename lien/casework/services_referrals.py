@@ -167,7 +167,7 @@ def answer_referral(*, by: User, referral: Referral, version: int, data: dict) -
     if not policy.has_perm(by, Perm.MANAGE_REFERRALS):
         raise PermissionDenied
     if data.get("status") == Referral.Status.REFUSED and not data.get("refusal_reason"):
-        raise ValidationError(_("Give the reason of the refusal."))
+        raise ValidationError(_("Give the reason for the refusal."))
     with transaction.atomic():
         claim_version(referral, expected=version)
         changed = [

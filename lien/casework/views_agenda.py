@@ -11,7 +11,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -300,11 +300,13 @@ def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
         )
         response["Retry-After"] = str(int(services.FEED_MIN_INTERVAL.total_seconds()))
         return response
-    body = calendar_feed.render(
-        feed,
-        calendar_feed.appointments_for(feed),
-        base_url=request.build_absolute_uri("/").rstrip("/"),
-    )
+    # No session here: the feed speaks the language its owner chose for Lien.
+    with translation.override(feed.user.language or None):
+        body = calendar_feed.render(
+            feed,
+            calendar_feed.appointments_for(feed),
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from lien.accounts.models import Role
 from tests.casework.agenda_helpers import UTC, make_appointment
@@ -129,7 +130,7 @@ def test_an_unreadable_or_out_of_range_day_shows_today_with_a_message(sw_client,
         assert response.status_code == 200
         assert response.context["day_error"]
         assert response.context["day"] == timezone.localdate()
-        assert response.context["day_error"] in response.content.decode()
+        assert escape(response.context["day_error"]) in response.content.decode()
 
 
 def test_the_edges_of_the_calendar_have_no_link_beyond(sw_client):

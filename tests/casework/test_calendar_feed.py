@@ -111,6 +111,8 @@ def test_the_feed_holds_times_and_a_link_but_nothing_sensitive(
         place="Rue de la Santé 12",
         note="Parle de ses dettes",
     )
+    # The feed has no session: it speaks its owner's language.
+    type(social_worker).objects.filter(pk=social_worker.pk).update(language="en")
     response = read(client, feed_token)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")

@@ -35,7 +35,7 @@ class JournalEntry(models.Model):
         LETTER = "letter", _("Letter or email")
 
     class Visibility(models.TextChoices):
-        TEAM = "team", _("Team (social workers of the following teams)")
+        TEAM = "team", _("Team (social workers of the teams following the person)")
         SHARED = "shared", _("Shared (also house managers)")
         PRIVATE = "private", _("Private (only me)")
 
