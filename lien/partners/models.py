@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -47,7 +48,7 @@ class Partner(models.Model):
         HOUSING = "housing", _("Housing")
         EMPLOYMENT = "employment", _("Employment and training")
         LEGAL = "legal", _("Legal aid and justice")
-        ADMINISTRATION = "administration", _("Administration")
+        ADMINISTRATION = "administration", pgettext_lazy("partner sector", "Administration")
         YOUTH = "youth", _("Youth")
         BASIC_NEEDS = "basic_needs", _("Basic needs (food, clothes, showers)")
         DEBT = "debt", _("Debt mediation")
