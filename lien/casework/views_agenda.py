@@ -178,10 +178,19 @@ def appointment_create_for_person(request: HttpRequest, public_id: UUID) -> Http
 
 
 def _appointment_or_404(request, public_id: UUID) -> Appointment:
-    return policy.get_or_404(
+    """An appointment the user may open. Attending or having set up a person's appointment is
+    not enough: its page names the person and shows the note, so the user must also see the
+    person (their teams follow them, or did within the visibility period)."""
+    appointment = policy.get_or_404(
         Appointment.objects.visible_to(request.user).active().select_related("person", "partner"),
         public_id=public_id,
     )
+    if (
+        appointment.person_id
+        and not Person.objects.visible_to(request.user).filter(pk=appointment.person_id).exists()
+    ):
+        raise Http404
+    return appointment
 
 
 @policy.require(Perm.MANAGE_APPOINTMENTS)

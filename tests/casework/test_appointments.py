@@ -446,3 +446,77 @@ def test_an_appointment_with_a_partner_archived_since_can_still_be_edited(
     assert appointment.partner == partner and appointment.title == "Mutuelle"
     offered = client.get(reverse("casework:appointment_create")).context["form"]
     assert partner not in offered.fields["partner"].queryset
+
+
+# An appointment of a person the user does not see (attendee or creator only).
+
+
+def test_an_attendee_who_does_not_see_the_person_gets_404_and_changes_nothing(
+    client, make_user, organisation, social_worker, person
+):
+    outsider = make_user(
+        Role.SOCIAL_WORKER,
+        organisation=organisation,
+        teams=[TeamFactory(organisation=organisation)],
+    )
+    appointment = make_appointment(
+        by=social_worker,
+        person=person,
+        starts_at=SOON,
+        title="Rendez-vous",
+        note="SECRET-NOTE-hepatitis",
+        workers=[social_worker, outsider],
+    )
+    client.force_login(outsider)
+    edit = reverse("casework:appointment_edit", args=[appointment.public_id])
+    response = client.get(edit)
+    assert response.status_code == 404
+    assert "Momo" not in response.content.decode()
+    assert "SECRET-NOTE" not in response.content.decode()
+    assert client.post(edit, form_data(version=1, status="planned", note="")).status_code == 404
+    status = reverse("casework:appointment_status", args=[appointment.public_id])
+    assert client.post(status, {"status": "cancelled", "version": 1}).status_code == 404
+    appointment.refresh_from_db()
+    assert appointment.status == "planned" and appointment.version == 1
+    assert appointment.note == "SECRET-NOTE-hepatitis"
+    # The agenda shows the appointment without naming the person nor linking to that page.
+    agenda = client.get(reverse("casework:agenda"), {"day": "2026-06-15"}).content.decode()
+    assert "Rendez-vous" in agenda and "Momo" not in agenda
+    assert edit not in agenda
+
+
+def test_the_creator_loses_the_appointment_page_after_the_visibility_period(
+    client, settings, social_worker, person, team
+):
+    from lien.casework.models import FollowUp
+
+    appointment = make_appointment(by=social_worker, person=person, starts_at=SOON, note="N")
+    long_ago = timezone.localdate() - settings.LIEN_VISIBILITY_AFTER_FOLLOW_UP
+    FollowUp.objects.filter(person=person).update(
+        started_on=long_ago - datetime.timedelta(days=30),
+        ended_on=long_ago - datetime.timedelta(days=1),
+    )
+    assert not Person.objects.visible_to(social_worker).filter(pk=person.pk).exists()
+    client.force_login(social_worker)
+    edit = reverse("casework:appointment_edit", args=[appointment.public_id])
+    assert client.get(edit).status_code == 404
+    status = reverse("casework:appointment_status", args=[appointment.public_id])
+    assert client.post(status, {"status": "done", "version": 1}).status_code == 404
+    appointment.refresh_from_db()
+    assert appointment.status == "planned"
+
+
+def test_a_team_appointment_without_a_person_stays_open_to_its_attendees(
+    client, make_user, organisation, social_worker
+):
+    outsider = make_user(
+        Role.SOCIAL_WORKER,
+        organisation=organisation,
+        teams=[TeamFactory(organisation=organisation)],
+    )
+    appointment = make_appointment(by=social_worker, starts_at=SOON, workers=[outsider])
+    client.force_login(outsider)
+    edit = reverse("casework:appointment_edit", args=[appointment.public_id])
+    assert client.get(edit).status_code == 200
+    agenda = client.get(reverse("casework:agenda"), {"day": "2026-06-15"}).content.decode()
+    assert edit in agenda
