@@ -26,6 +26,7 @@ from lien.casework.forms_appointments import AppointmentForm
 from lien.casework.models import Appointment, CalendarFeedToken
 from lien.core.versioning import EditConflict, keep_typed_values
 from lien.partners.models import Partner
+from lien.people import services as people_services
 from lien.people.models import Person
 
 FIRST_DAY = datetime.date(2000, 1, 1)
@@ -219,6 +220,9 @@ def appointment_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect(_back_to(appointment))
+    if appointment.person_id:
+        # The page shows the person's name and the note: a read of their file.
+        people_services.record_file_read(by=request.user, person=appointment.person)
     return render(
         request,
         "casework/appointment_form.html",

@@ -17,6 +17,7 @@ from lien.access.policy import Perm
 from lien.casework import services_documents as services
 from lien.casework.forms_documents import DocumentForm, InMemoryUploadHandler
 from lien.casework.models import Document
+from lien.people import services as people_services
 from lien.people.models import Person
 
 PAGE_SIZE = 25
@@ -47,6 +48,7 @@ def document_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
         .order_by("-uploaded_at", "-pk")
     )
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    people_services.record_file_read(by=request.user, person=person)
     return render(request, "casework/document_list.html", {"person": person, "page": page})
 
 

@@ -520,3 +520,17 @@ def test_a_team_appointment_without_a_person_stays_open_to_its_attendees(
     assert client.get(edit).status_code == 200
     agenda = client.get(reverse("casework:agenda"), {"day": "2026-06-15"}).content.decode()
     assert edit in agenda
+
+
+def test_opening_a_persons_appointment_is_audited_as_a_read_of_the_file(
+    client, social_worker, appointment, person
+):
+    client.force_login(social_worker)
+    url = reverse("casework:appointment_edit", args=[appointment.public_id])
+    assert client.get(url).status_code == 200
+    reads = AuditEvent.objects.filter(action="person.viewed", actor=social_worker)
+    assert reads.count() == 1
+    assert reads.get().object_id == str(person.public_id)
+    team_appointment = make_appointment(by=social_worker, starts_at=SOON)
+    client.get(reverse("casework:appointment_edit", args=[team_appointment.public_id]))
+    assert reads.count() == 1  # no person, no read of a file

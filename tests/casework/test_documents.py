@@ -306,6 +306,16 @@ def test_the_list_page_pages_through_documents(sw_client, social_worker, person)
     assert file_page.context["documents_more"] is True
 
 
+def test_reading_the_document_list_is_audited(sw_client, social_worker, person, document):
+    url = reverse("casework:document_list", args=[person.public_id])
+    before = AuditEvent.objects.filter(action="person.viewed").count()
+    assert sw_client.get(url).status_code == 200
+    reads = AuditEvent.objects.filter(action="person.viewed").order_by("pk")
+    assert reads.count() == before + 1
+    event = reads.last()
+    assert event.actor == social_worker and event.object_id == str(person.public_id)
+
+
 # The three actors.
 
 
