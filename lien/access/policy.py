@@ -441,7 +441,14 @@ def referrals_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
 
 
 def circle_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
-    return _of_visible_people(user, queryset, Perm.VIEW_CIRCLE).filter(archived_at__isnull=True)
+    """Who works with the people the user sees; a doctor, a lawyer or a debt mediator tells
+    something of health, justice or debts, so only roles with the sensitive right see them."""
+    from lien.casework.models import CircleMember
+
+    visible = _of_visible_people(user, queryset, Perm.VIEW_CIRCLE).filter(archived_at__isnull=True)
+    if not has_perm(user, Perm.VIEW_SENSITIVE):
+        visible = visible.exclude(role__in=CircleMember.SENSITIVE_ROLES)
+    return visible
 
 
 def identity_documents_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:

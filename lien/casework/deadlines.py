@@ -31,3 +31,12 @@ def cpas_deadlines(
     notification_due = decision_due + datetime.timedelta(days=rules["notification_days"])
     appeal_until = add_months(notified_on, rules["appeal_months"]) if notified_on else None
     return CpasDeadlines(decision_due, notification_due, appeal_until)
+
+
+def safe_cpas_deadlines(**dates) -> CpasDeadlines | None:
+    """The deadlines, or None for dates so far out that they cannot be computed (forms bound
+    dates; a row written before that must still open)."""
+    try:
+        return cpas_deadlines(**dates)
+    except (OverflowError, ValueError):
+        return None

@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lien.casework.models import JournalEntry, Procedure
+from lien.core.dates import ReasonableDatesMixin
 
 
-class JournalEntryForm(forms.ModelForm):
+class JournalEntryForm(ReasonableDatesMixin, forms.ModelForm):
     text = forms.CharField(
         label=_("Text"),
         max_length=JournalEntry.MAX_LENGTH,
@@ -35,7 +36,7 @@ class JournalEntryForm(forms.ModelForm):
         return when
 
 
-class ProcedureForm(forms.ModelForm):
+class ProcedureForm(ReasonableDatesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -74,6 +75,8 @@ class ProcedureForm(forms.ModelForm):
         today = timezone.localdate()
         if received and received > today:
             self.add_error("cpas_received_on", _("The receipt date cannot be in the future."))
+        if notified and notified > today:
+            self.add_error("cpas_notified_on", _("The notification date cannot be in the future."))
         if notified and not received:
             self.add_error("cpas_received_on", _("Give the receipt date first."))
         elif notified and received and notified < received:

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lien.casework.models import FollowUp, PathwayStep, PathwayTemplate
+from lien.core.dates import ReasonableDatesMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -77,7 +78,7 @@ def steps_from(formset) -> list[dict]:
     return steps
 
 
-class OpenFollowUpForm(forms.Form):
+class OpenFollowUpForm(ReasonableDatesMixin, forms.Form):
     team = forms.ModelChoiceField(None, to_field_name="public_id", label=_("Team"))
     started_on = forms.DateField(label=_("Start"), widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label=_("Reason for the follow-up"), max_length=300, required=False)
@@ -93,7 +94,7 @@ class OpenFollowUpForm(forms.Form):
         return day
 
 
-class EndFollowUpForm(forms.ModelForm):
+class EndFollowUpForm(ReasonableDatesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lien.casework.models import CircleMember, Consent, Referral
+from lien.core.dates import ReasonableDatesMixin
 
 
 def _not_future(form, name: str, message) -> None:
@@ -19,7 +20,7 @@ class _PartnerChoice(forms.ModelChoiceField):
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(ReasonableDatesMixin, forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["scope", "partner", "given_on", "note"]
@@ -42,7 +43,7 @@ class ConsentForm(forms.ModelForm):
         return data
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(ReasonableDatesMixin, forms.ModelForm):
     consent_now = forms.BooleanField(
         label=_("The person agrees today to share what is needed with this partner"),
         required=False,
@@ -72,7 +73,7 @@ class ReferralForm(forms.ModelForm):
         return data
 
 
-class ReferralAnswerForm(forms.ModelForm):
+class ReferralAnswerForm(ReasonableDatesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -94,7 +95,7 @@ class ReferralAnswerForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self._meta.fields}
 
 
-class CircleMemberForm(forms.ModelForm):
+class CircleMemberForm(ReasonableDatesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

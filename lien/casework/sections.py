@@ -9,6 +9,8 @@ ON_FILE = 20
 
 
 def casework_sections(user, person) -> dict:
+    # A merged file only points to the kept one: it lists what it had, takes nothing new.
+    open_file = person.merged_into_id is None
     can_manage_procedures = policy.has_perm(user, Perm.MANAGE_PROCEDURES)
     pending = (
         list(
@@ -40,7 +42,7 @@ def casework_sections(user, person) -> dict:
         if can_refer
         else [],
         "can_see_circle": can_see_circle,
-        "can_manage_circle": policy.has_perm(user, Perm.MANAGE_CIRCLE),
+        "can_manage_circle": open_file and policy.has_perm(user, Perm.MANAGE_CIRCLE),
         "circle": list(
             CircleMember.objects.visible_to(user)
             .filter(person=person)
@@ -51,6 +53,8 @@ def casework_sections(user, person) -> dict:
         "timeline": items,
         "timeline_more": more,
         "pending_procedures": pending,
-        "can_write_note": bool(policy.note_visibilities_for(user)),
+        "can_write_note": open_file and bool(policy.note_visibilities_for(user)),
+        "can_add_procedure": open_file and can_manage_procedures,
+        "can_add_referral": open_file and can_refer,
         "can_manage_procedures": can_manage_procedures,
     }

@@ -58,7 +58,8 @@ def add_journal_entry(
             action="journal.added",
             actor=by,
             obj=person,
-            fields=["journal", entry.section, entry.visibility],
+            # The section (health, justice…) is itself sensitive: never in the audit trail.
+            fields=["journal", entry.visibility],
         )
     return entry
 

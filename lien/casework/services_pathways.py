@@ -133,7 +133,8 @@ def apply_pathways(
             action="pathway.applied",
             actor=by,
             obj=person,
-            fields=sorted({procedure.domain for procedure in created}),
+            # Domains (justice, health…) can be sensitive: name the kind of record only.
+            fields=["procedures"],
         )
     return created
 

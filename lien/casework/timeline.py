@@ -43,7 +43,11 @@ class Cursor:
         moment = datetime.datetime.fromisoformat(when)
         if moment.tzinfo is None:
             raise ValueError("a cursor carries its time zone")
-        return cls(moment.astimezone(datetime.UTC), kind, uuid.UUID(public_id))
+        try:
+            moment = moment.astimezone(datetime.UTC)
+        except OverflowError as exc:  # year 1 or 9999 shifted out of range
+            raise ValueError("a cursor out of range") from exc
+        return cls(moment, kind, uuid.UUID(public_id))
 
     def after(self, kind: str, field: str) -> Q:
         """Rows of a source of `kind` that come after this cursor, newest first."""

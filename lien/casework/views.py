@@ -1,6 +1,7 @@
 from uuid import UUID
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,17 +22,32 @@ def _person_or_404(request, public_id: UUID) -> Person:
     return policy.get_or_404(Person.objects.visible_to(request.user), public_id=public_id)
 
 
-def _partners(request):
-    return Partner.objects.visible_to(request.user).active().order_by("name")
+def _writable_person_or_404(request, public_id: UUID) -> Person:
+    """A file that takes new records: not one merged into another (404, its records moved)."""
+    return policy.get_or_404(
+        Person.objects.visible_to(request.user).not_merged(), public_id=public_id
+    )
 
 
-def _colleagues(request):
-    return User.objects.filter(organisation_id=request.user.organisation_id, is_active=True)
+def _partners(request, current=None):
+    """Active partners, and the one the record already names even if archived since: an
+    edit must not fail because a partner left the directory."""
+    visible = Partner.objects.visible_to(request.user)
+    keep = Q(pk=current.partner_id) if current is not None and current.partner_id else Q()
+    return visible.filter(Q(archived_at__isnull=True) | keep).order_by("name")
+
+
+def _colleagues(request, current_id=None):
+    """Active colleagues, and the one a record already names even if deactivated since."""
+    keep = Q(pk=current_id) if current_id else Q(pk__in=[])
+    return User.objects.filter(
+        Q(is_active=True) | keep, organisation_id=request.user.organisation_id
+    )
 
 
 @policy.require(Perm.VIEW_PERSONS)
 def journal_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    person = _person_or_404(request, public_id)
+    person = _writable_person_or_404(request, public_id)
     visibilities = policy.note_visibilities_for(request.user)
     if not visibilities:
         raise policy.PermissionDenied
@@ -59,7 +75,7 @@ def journal_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @policy.require(Perm.MANAGE_PROCEDURES)
 def procedure_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    person = _person_or_404(request, public_id)
+    person = _writable_person_or_404(request, public_id)
     form = ProcedureForm(
         request.POST or None,
         colleagues=_colleagues(request),
@@ -80,11 +96,13 @@ def procedure_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     procedure = policy.get_or_404(
         Procedure.objects.visible_to(request.user).select_related("person"), public_id=public_id
     )
+    if request.method == "GET":
+        people_services.record_file_read(by=request.user, person=procedure.person)
     form = ProcedureForm(
         request.POST or None,
         instance=procedure,
-        colleagues=_colleagues(request),
-        partners=_partners(request),
+        colleagues=_colleagues(request, procedure.responsible_id),
+        partners=_partners(request, procedure),
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -124,6 +142,7 @@ def person_timeline(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "casework/timeline.html",
         {
             "person": person,
+            "full_identity": policy.has_perm(request.user, Perm.VIEW_IDENTITY),
             "timeline": items,
             "timeline_more": more,
             "older_than": str(items[-1].cursor) if items else "",

@@ -105,7 +105,9 @@ def pathway_archive(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @policy.require(Perm.EDIT_PERSONS)
 def follow_up_open(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    person = policy.get_or_404(Person.objects.visible_to(request.user), public_id=public_id)
+    person = policy.get_or_404(
+        Person.objects.visible_to(request.user).not_merged(), public_id=public_id
+    )
     following = FollowUp.objects.open().filter(person=person).values("team_id")
     teams = policy.teams_for_follow_up(request.user, Team.objects.all()).exclude(pk__in=following)
     form = OpenFollowUpForm(request.POST or None, teams=teams)

@@ -4,6 +4,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,15 +24,23 @@ from lien.casework.forms_referrals import (
 from lien.casework.models import CircleMember, Consent, Referral
 from lien.core.versioning import EditConflict, keep_typed_values
 from lien.partners.models import Partner
+from lien.people import services as people_services
 from lien.people.models import Person
 
 
 def _person_or_404(request, public_id: UUID) -> Person:
-    return policy.get_or_404(Person.objects.visible_to(request.user), public_id=public_id)
+    """The file new referrals, consents and circle entries go to: never a merged one."""
+    return policy.get_or_404(
+        Person.objects.visible_to(request.user).not_merged(), public_id=public_id
+    )
 
 
-def _partners(request):
-    return Partner.objects.visible_to(request.user).active().order_by("name")
+def _partners(request, current=None):
+    """Active partners, and the one the record already names even if archived since: an
+    edit must not fail because a partner left the directory."""
+    visible = Partner.objects.visible_to(request.user)
+    keep = Q(pk=current.partner_id) if current is not None and current.partner_id else Q()
+    return visible.filter(Q(archived_at__isnull=True) | keep).order_by("name")
 
 
 def _back_to(person: Person):
@@ -78,6 +87,8 @@ def referral_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         Referral.objects.visible_to(request.user).select_related("person", "partner"),
         public_id=public_id,
     )
+    if request.method == "GET":
+        people_services.record_file_read(by=request.user, person=referral.person)
     form = ReferralAnswerForm(request.POST or None, instance=referral)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -138,8 +149,12 @@ def consent_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _back_to(consent.person)
 
 
-def _colleagues(request):
-    return User.objects.filter(organisation_id=request.user.organisation_id, is_active=True)
+def _colleagues(request, current_id=None):
+    """Active colleagues, and the one a record already names even if deactivated since."""
+    keep = Q(pk=current_id) if current_id else Q(pk__in=[])
+    return User.objects.filter(
+        Q(is_active=True) | keep, organisation_id=request.user.organisation_id
+    )
 
 
 @policy.require(Perm.MANAGE_CIRCLE)
@@ -163,11 +178,13 @@ def circle_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         CircleMember.objects.visible_to(request.user).select_related("person", "colleague"),
         public_id=public_id,
     )
+    if request.method == "GET":
+        people_services.record_file_read(by=request.user, person=member.person)
     form = CircleMemberForm(
         request.POST or None,
         instance=member,
-        partners=_partners(request),
-        colleagues=_colleagues(request),
+        partners=_partners(request, member),
+        colleagues=_colleagues(request, member.colleague_id),
     )
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -22,6 +22,10 @@ class PersonQuerySet(models.QuerySet):
     def not_archived(self) -> "PersonQuerySet":
         return self.exclude(status=Person.Status.ARCHIVED)
 
+    def not_merged(self) -> "PersonQuerySet":
+        """Files that take new records: a file merged into another one points there instead."""
+        return self.filter(merged_into__isnull=True)
+
     def active(self) -> "PersonQuerySet":
         return self.filter(status=Person.Status.ACTIVE)
 

@@ -129,9 +129,11 @@ class Procedure(models.Model):
 
     @property
     def deadlines(self):
-        from lien.casework.deadlines import cpas_deadlines
+        from lien.casework.deadlines import safe_cpas_deadlines
 
-        return cpas_deadlines(received_on=self.cpas_received_on, notified_on=self.cpas_notified_on)
+        return safe_cpas_deadlines(
+            received_on=self.cpas_received_on, notified_on=self.cpas_notified_on
+        )
 
 
 # Appointments, the agenda and its calendar feed.

@@ -192,6 +192,9 @@ class CircleMember(models.Model):
         EMPLOYMENT = "employment", _("Employment or training adviser")
         OTHER = "other", _("Other")
 
+    # Roles that reveal a health, justice or debt matter by themselves.
+    SENSITIVE_ROLES = frozenset({"doctor", "psy", "lawyer", "debt_mediator", "guardian"})
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"

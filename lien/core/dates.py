@@ -1,0 +1,30 @@
+"""Dates people type: a year of 0001 or 9999 is a slip of the keyboard, and Python cannot
+even add a month to the last one. Forms accept dates within these bounds only."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+
+
+def validate_reasonable_date(value) -> None:
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise forms.ValidationError(
+            _("Give a date between %(start)s and %(end)s.")
+            % {"start": EARLIEST.year, "end": LATEST.year},
+            code="out_of_range",
+        )
+
+
+class ReasonableDatesMixin:
+    """Bound every date and date-time field of a form to EARLIEST..LATEST."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                field.validators.append(validate_reasonable_date)
