@@ -83,3 +83,12 @@ class AppointmentForm(forms.ModelForm):
         if "status" in self.fields:
             fields.append("status")
         return {name: self.cleaned_data.get(name) for name in fields}
+
+
+class AppointmentStatusForm(forms.Form):
+    """One status button: the status asked for and the version of the appointment it was shown
+    with (so that two people clicking at once do not overwrite each other)."""
+
+    status = forms.ChoiceField(choices=Appointment.Status.choices)
+    # Bounded: the column is a 32-bit integer on PostgreSQL.
+    version = forms.IntegerField(min_value=0, max_value=2**31 - 1)

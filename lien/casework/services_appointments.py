@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,17 +88,20 @@ def update_appointment(
     return appointment
 
 
-def set_appointment_status(*, by: User, appointment: Appointment, status: str) -> Appointment:
-    """Mark an appointment done, missed or cancelled (or planned again). Bumps the version, so
-    a form opened before this change reports a conflict instead of undoing it."""
+def set_appointment_status(
+    *, by: User, appointment: Appointment, status: str, version: int
+) -> Appointment:
+    """Mark an appointment done, missed or cancelled (or planned again), if it is still at
+    `version` (the one the buttons were shown with); else raise EditConflict and change
+    nothing. Bumps the version, so a form opened before this change reports a conflict
+    instead of undoing it."""
     if status not in Appointment.Status.values:
         raise ValueError(f"unknown appointment status {status!r}")
-    if appointment.status == status:
-        return appointment
     with transaction.atomic():
-        Appointment.objects.filter(pk=appointment.pk).update(
-            status=status, version=F("version") + 1
-        )
+        if appointment.status == status and appointment.version == version:
+            return appointment
+        claim_version(appointment, expected=version)
+        Appointment.objects.filter(pk=appointment.pk).update(status=status)
         appointment.refresh_from_db(fields=["status", "version"])
         record(action="appointment.changed", actor=by, obj=appointment, fields=["status"])
     return appointment

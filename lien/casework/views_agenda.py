@@ -22,7 +22,7 @@ from lien.access.policy import Perm
 from lien.accounts.models import User
 from lien.casework import calendar_feed
 from lien.casework import services_appointments as services
-from lien.casework.forms_appointments import AppointmentForm
+from lien.casework.forms_appointments import AppointmentForm, AppointmentStatusForm
 from lien.casework.models import Appointment, CalendarFeedToken
 from lien.core.versioning import EditConflict, keep_typed_values
 from lien.partners.models import Partner
@@ -241,15 +241,29 @@ def appointment_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @policy.require(Perm.MANAGE_APPOINTMENTS)
 def appointment_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
     appointment = _appointment_or_404(request, public_id)
-    status = request.POST.get("status", "")
-    if status in Appointment.Status.values:
-        services.set_appointment_status(by=request.user, appointment=appointment, status=status)
-        messages.success(
-            request,
-            _("Appointment marked: %(status)s.") % {"status": appointment.get_status_display()},
+    form = AppointmentStatusForm(request.POST)
+    if not form.is_valid():
+        if "status" in form.errors:
+            messages.error(request, _("This status does not exist; nothing was changed."))
+        else:
+            messages.error(request, _("Nothing was changed: reload the page and try again."))
+        return redirect("casework:appointment_edit", public_id=appointment.public_id)
+    try:
+        services.set_appointment_status(
+            by=request.user,
+            appointment=appointment,
+            status=form.cleaned_data["status"],
+            version=form.cleaned_data["version"],
         )
-    else:
-        messages.error(request, _("This status does not exist; nothing was changed."))
+    except EditConflict:
+        messages.error(
+            request, _("Someone changed this appointment meanwhile; nothing was changed.")
+        )
+        return redirect("casework:appointment_edit", public_id=appointment.public_id)
+    messages.success(
+        request,
+        _("Appointment marked: %(status)s.") % {"status": appointment.get_status_display()},
+    )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

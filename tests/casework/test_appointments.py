@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,6 +11,7 @@ from lien.accounts.models import Role
 from lien.audit.models import AuditEvent
 from lien.casework import services_appointments as services
 from lien.casework.models import Appointment
+from lien.core.versioning import EditConflict
 from lien.partners.models import Partner
 from lien.people.models import Person
 from tests.casework.agenda_helpers import HOUR, UTC, make_appointment
@@ -115,7 +117,9 @@ def test_another_organisation_never_sees_an_appointment_even_when_listed_as_work
 
 
 def test_a_status_change_bumps_the_version_and_is_audited(social_worker, appointment):
-    services.set_appointment_status(by=social_worker, appointment=appointment, status="cancelled")
+    services.set_appointment_status(
+        by=social_worker, appointment=appointment, status="cancelled", version=1
+    )
     appointment.refresh_from_db()
     assert appointment.status == "cancelled" and appointment.version == 2
     assert AuditEvent.objects.filter(action="appointment.changed", fields=["status"]).exists()
@@ -307,15 +311,17 @@ def test_a_status_change_posted_from_the_page(client, social_worker, appointment
     client.force_login(social_worker)
     url = reverse("casework:appointment_status", args=[appointment.public_id])
     assert client.get(url).status_code == 405
-    response = client.post(url, {"status": "done"})
+    response = client.post(url, {"status": "done", "version": 1})
     assert response.status_code == 302
     assert response.url == reverse("people:person_detail", args=[person.public_id])
     appointment.refresh_from_db()
     assert appointment.status == "done"
-    response = client.post(url, {"status": "exploded", "next": "https://evil.example/"})
+    response = client.post(url, {"status": "missed", "version": 2, "next": "https://evil.example/"})
     assert response.url == reverse("people:person_detail", args=[person.public_id])
+    response = client.post(url, {"status": "exploded", "version": 3})
+    assert response.url == reverse("casework:appointment_edit", args=[appointment.public_id])
     appointment.refresh_from_db()
-    assert appointment.status == "done"
+    assert appointment.status == "missed"
 
 
 # The three actors.
@@ -534,3 +540,53 @@ def test_opening_a_persons_appointment_is_audited_as_a_read_of_the_file(
     team_appointment = make_appointment(by=social_worker, starts_at=SOON)
     client.get(reverse("casework:appointment_edit", args=[team_appointment.public_id]))
     assert reads.count() == 1  # no person, no read of a file
+
+
+def test_two_people_marking_the_same_appointment_do_not_overwrite_each_other(
+    client, make_user, organisation, team, social_worker, appointment, person
+):
+    colleague = make_user(Role.SOCIAL_WORKER, organisation=organisation, teams=[team])
+    other = Client()
+    client.force_login(social_worker)
+    other.force_login(colleague)
+    other.cookies["django_language"] = "en"
+    page = reverse("casework:appointment_edit", args=[appointment.public_id])
+    status = reverse("casework:appointment_status", args=[appointment.public_id])
+    # Both open the page: each status button posts the version it was shown.
+    for c in (client, other):
+        body = c.get(page).content.decode()
+        assert body.count('name="version" value="1"') >= 4  # three buttons and the form
+    first = client.post(status, {"status": "done", "version": 1})
+    assert first.status_code == 302
+    second = other.post(status, {"status": "cancelled", "version": 1}, follow=True)
+    appointment.refresh_from_db()
+    assert appointment.status == "done" and appointment.version == 2
+    assert second.redirect_chain[-1][0] == page
+    shown = [str(m) for m in second.context["messages"]]
+    assert shown == ["Someone changed this appointment meanwhile; nothing was changed."]
+    changes = AuditEvent.objects.filter(action="appointment.changed", fields=["status"])
+    assert changes.count() == 1
+    # Without a version (a page from before this change), nothing is changed either.
+    third = other.post(status, {"status": "cancelled"}, follow=True)
+    appointment.refresh_from_db()
+    assert appointment.status == "done"
+    assert [str(m) for m in third.context["messages"]] == [
+        "Nothing was changed: reload the page and try again."
+    ]
+    # With the version now shown, the change goes through.
+    assert other.post(status, {"status": "cancelled", "version": 2}).status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled" and appointment.version == 3
+
+
+def test_the_status_service_refuses_a_stale_version(social_worker, appointment):
+    services.set_appointment_status(
+        by=social_worker, appointment=appointment, status="done", version=1
+    )
+    stale = Appointment.objects.get(pk=appointment.pk)
+    with pytest.raises(EditConflict):
+        services.set_appointment_status(
+            by=social_worker, appointment=stale, status="missed", version=1
+        )
+    stale.refresh_from_db()
+    assert stale.status == "done" and stale.version == 2

@@ -140,7 +140,9 @@ def test_the_feed_covers_30_days_back_and_180_ahead_of_what_the_user_attends(
         make_appointment(by=social_worker, starts_at=now + 179 * DAY),
     ]
     cancelled = make_appointment(by=social_worker, starts_at=now + DAY)
-    services.set_appointment_status(by=social_worker, appointment=cancelled, status="cancelled")
+    services.set_appointment_status(
+        by=social_worker, appointment=cancelled, status="cancelled", version=cancelled.version
+    )
     make_appointment(by=social_worker, starts_at=now - 31 * DAY)
     make_appointment(by=social_worker, starts_at=now + 181 * DAY)
     make_appointment(by=colleague, starts_at=now + DAY, workers=[colleague])
