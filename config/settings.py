@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "lien.people",
     "lien.partners",
     "lien.casework",
+    "lien.outreach",
     "lien.web",
     "lien.bench",
 ]

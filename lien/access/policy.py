@@ -34,6 +34,8 @@ class Perm:
     READ_SHARED_NOTES = "casework.read_shared_notes"
     WRITE_LIAISON_NOTES = "casework.write_liaison_notes"
     ADD_ENCOUNTERS = "outreach.add_encounters"
+    VIEW_OUTREACH = "outreach.view"  # the team's presences, encounters and anonymous counts
+    MANAGE_TERRITORIES = "outreach.manage_territories"  # neighbourhoods and places
     MANAGE_TEAM_SETTINGS = "accounts.manage_team_settings"
     MANAGE_REFERRALS = "casework.manage_referrals"  # referrals and the consents they rely on
     OVERRIDE_CONSENT = (
@@ -65,6 +67,7 @@ _CASEWORK = frozenset(
         Perm.WRITE_NOTES,
         Perm.MANAGE_PROCEDURES,
         Perm.ADD_ENCOUNTERS,
+        Perm.VIEW_OUTREACH,
         Perm.MANAGE_REFERRALS,
         Perm.VIEW_CIRCLE,
         Perm.MANAGE_CIRCLE,
@@ -93,6 +96,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         Perm.OVERRIDE_CONSENT,
         Perm.MANAGE_PATHWAYS,
         Perm.EXPORT_PERSONS,
+        Perm.MANAGE_TERRITORIES,
     },
     Role.SOCIAL_WORKER: _CASEWORK,
     Role.HOUSE_MANAGER: frozenset(
@@ -109,7 +113,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_APPOINTMENTS,
         }
     ),
-    Role.FIELD_VOLUNTEER: frozenset({Perm.VIEW_PERSONS, Perm.ADD_ENCOUNTERS, Perm.VIEW_PARTNERS}),
+    Role.FIELD_VOLUNTEER: frozenset(
+        {Perm.VIEW_PERSONS, Perm.ADD_ENCOUNTERS, Perm.VIEW_OUTREACH, Perm.VIEW_PARTNERS}
+    ),
     Role.ANALYST: frozenset({Perm.VIEW_REPORTS}),
 }
 
@@ -304,8 +310,40 @@ def persons_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
         # these people up by key instead of testing every person of the organisation.
         condition |= Q(pk__in=followed.union(merged, all=True))
     if Role.FIELD_VOLUNTEER in user.roles:
-        condition |= Q(created_by_id=user.pk)
+        from lien.outreach.models import Encounter
+
+        # Those they recorded, and those named in encounters they recorded or attended.
+        met = Encounter.persons.through.objects.filter(
+            Q(encounter__created_by_id=user.pk) | Q(encounter__presence__workers=user.pk),
+            encounter__archived_at__isnull=True,
+            encounter__organisation_id=user.organisation_id,
+        ).values("person_id")
+        condition |= Q(created_by_id=user.pk) | Q(pk__in=met)
     return queryset.filter(condition, organisation_id=user.organisation_id)
+
+
+def outreach_vocabulary_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Neighbourhoods, places and themes of the user's organisation, to those doing street
+    work or managing its neighbourhoods."""
+    perms = permissions_of(user)
+    if not perms & {Perm.VIEW_OUTREACH, Perm.ADD_ENCOUNTERS, Perm.MANAGE_TERRITORIES}:
+        return queryset.none()
+    return queryset.filter(organisation_id=user.organisation_id)
+
+
+def outreach_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Presences, encounters and passages of the user's teams (anonymous data is the team's;
+    named persons on them are shown only when the user sees those persons)."""
+    if not has_perm(user, Perm.VIEW_OUTREACH):
+        return queryset.none()
+    return queryset.filter(team_id__in=_team_ids(user), organisation_id=user.organisation_id)
+
+
+def outreach_teams(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Teams in whose name the user records street work: their own, active ones."""
+    if not has_perm(user, Perm.ADD_ENCOUNTERS):
+        return queryset.none()
+    return my_teams(user, queryset).filter(archived_at__isnull=True)
 
 
 def teams_for_follow_up(user, queryset: models.QuerySet) -> models.QuerySet:

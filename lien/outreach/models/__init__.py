@@ -1,0 +1,28 @@
+"""Street-work models, one module per concept; import them from here."""
+
+from lien.outreach.models.encounter import (
+    AnonymousCount,
+    Encounter,
+    EncounterQuerySet,
+    Passage,
+    PassageQuerySet,
+)
+from lien.outreach.models.presence import Presence, PresenceQuerySet
+from lien.outreach.models.territory import Place, PlaceQuerySet, Territory, TerritoryQuerySet
+from lien.outreach.models.theme import Theme, ThemeQuerySet
+
+__all__ = [
+    "AnonymousCount",
+    "Encounter",
+    "EncounterQuerySet",
+    "Passage",
+    "PassageQuerySet",
+    "Place",
+    "PlaceQuerySet",
+    "Presence",
+    "PresenceQuerySet",
+    "Territory",
+    "TerritoryQuerySet",
+    "Theme",
+    "ThemeQuerySet",
+]
