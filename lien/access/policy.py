@@ -51,6 +51,11 @@ class Perm:
     MANAGE_DOCUMENTS = "casework.manage_documents"
     MANAGE_CUSTOM_FIELDS = "customfields.manage"  # define the organisation's own fields
     EXPORT_PERSONS = "people.export"  # download the list of people as a spreadsheet
+    # Team work: meetings (minutes, decisions, action items) and daily reports of one's teams.
+    VIEW_TEAMWORK = "teamwork.view"
+    MANAGE_MEETINGS = "teamwork.manage_meetings"  # record meetings, action items, daily reports
+    # The liaison board of one's teams: read and write (house managers included).
+    USE_LIAISON = "teamwork.liaison"
 
 
 # What a social worker does with the people their teams follow; a coordinator does it too.
@@ -76,6 +81,9 @@ _CASEWORK = frozenset(
         Perm.VIEW_APPOINTMENTS,
         Perm.MANAGE_APPOINTMENTS,
         Perm.MANAGE_DOCUMENTS,
+        Perm.VIEW_TEAMWORK,
+        Perm.MANAGE_MEETINGS,
+        Perm.USE_LIAISON,
     }
 )
 
@@ -111,6 +119,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # Residents' appointments (when, where, what), to help them keep them; not their
             # notes, and no documents.
             Perm.VIEW_APPOINTMENTS,
+            # The liaison board of their house's team; not the meetings' minutes nor the
+            # daily reports, which name the people followed.
+            Perm.USE_LIAISON,
         }
     ),
     Role.FIELD_VOLUNTEER: frozenset(
@@ -568,3 +579,73 @@ def custom_fields_visible_to(user, queryset: models.QuerySet) -> models.QuerySet
     for entity in CUSTOM_FIELD_ENTITY_PERMS:
         usable |= Q(pk__in=custom_fields_for(user, queryset.model.objects.all(), entity))
     return queryset.filter(usable)
+
+
+# Team work. A user sees the meetings, reports and messages of the teams they belong to
+# (coordinators are members of the teams they coordinate); never another team's.
+
+
+def _of_my_teams(user, queryset: models.QuerySet, perm: str) -> models.QuerySet:
+    if not has_perm(user, perm):
+        return queryset.none()
+    return queryset.filter(team_id__in=_team_ids(user), organisation_id=user.organisation_id)
+
+
+def teamwork_teams(user, queryset: models.QuerySet) -> models.QuerySet:
+    """The teams whose team work (or liaison board) the user reaches."""
+    if not has_perm(user, Perm.USE_LIAISON) and not has_perm(user, Perm.VIEW_TEAMWORK):
+        return queryset.none()
+    return my_teams(user, queryset)
+
+
+def team_meetings_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    return _of_my_teams(user, queryset, Perm.VIEW_TEAMWORK)
+
+
+def daily_reports_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    return _of_my_teams(user, queryset, Perm.VIEW_TEAMWORK)
+
+
+def liaison_messages_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    return _of_my_teams(user, queryset, Perm.USE_LIAISON)
+
+
+def action_items_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Action items of the meetings the user sees, and those assigned to the user (who may
+    sit in another team)."""
+    from django.db.models import Q
+
+    if not has_perm(user, Perm.VIEW_TEAMWORK):
+        return queryset.none()
+    return queryset.filter(
+        Q(meeting__team_id__in=_team_ids(user)) | Q(assignee_id=user.pk),
+        organisation_id=user.organisation_id,
+        meeting__archived_at__isnull=True,
+    )
+
+
+def meeting_attendees(user, team, queryset: models.QuerySet, *, already=()) -> models.QuerySet:
+    """Who may be put down as attending a meeting: the team's members, plus those `already`
+    attending (when editing)."""
+    from django.db.models import Q
+
+    from lien.accounts.models import TeamMembership
+
+    if not has_perm(user, Perm.MANAGE_MEETINGS):
+        return queryset.none()
+    members = TeamMembership.objects.filter(team_id=team.pk).values("user_id")
+    return queryset.filter(
+        Q(pk__in=members) | Q(pk__in=already), organisation_id=user.organisation_id
+    )
+
+
+def action_assignees(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Who may be given an action item: active users of the organisation whose roles see team
+    work (so they can read it on their Today page and mark it done)."""
+    from lien.accounts.models import Membership
+
+    if not has_perm(user, Perm.MANAGE_MEETINGS):
+        return queryset.none()
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.VIEW_TEAMWORK in perms]
+    able = Membership.objects.filter(role__in=roles).values("user_id")
+    return queryset.filter(pk__in=able, is_active=True, organisation_id=user.organisation_id)

@@ -81,6 +81,17 @@ ACTIONS: dict[str, str] = {
     "custom_field.created": _("Custom field created"),
     "custom_field.changed": _("Custom field changed"),
     "custom_field.archived": _("Custom field archived"),
+    "meeting.created": _("Team meeting recorded"),
+    "meeting.changed": _("Team meeting changed"),
+    "meeting.viewed": _("Team meeting minutes read"),
+    "decision.added": _("Meeting decision added"),
+    "action_item.added": _("Action item added"),
+    "action_item.done": _("Action item done"),
+    "daily_report.created": _("Daily team report written"),
+    "daily_report.changed": _("Daily team report changed"),
+    "daily_report.viewed": _("Daily team report read"),
+    "liaison.posted": _("Liaison message posted"),
+    "liaison.viewed": _("Liaison board read"),
 }
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lien.access import policy
 from lien.access.policy import Perm
@@ -11,6 +12,7 @@ MODULES = [
     ("people:person_list", _("People"), Perm.VIEW_PERSONS),
     ("partners:partner_list", _("Partners"), Perm.VIEW_PARTNERS),
     ("casework:agenda", _("Agenda"), Perm.VIEW_APPOINTMENTS),
+    ("teamwork:home", pgettext_lazy("navigation", "Team"), Perm.USE_LIAISON),
 ]
 # Links of the user's own part of the menu, beside their password and second factor.
 ACCOUNT_MODULES = [

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from lien.access import policy
 from lien.accounts.models import Membership, Team
 from lien.casework.today import appointments_today, casework_today
+from lien.teamwork.today import action_items_today
 
 
 @policy.require(None)
@@ -18,7 +19,13 @@ def today(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/today.html",
-        {"teams": teams, "roles": roles, **appointments_today(user), **casework_today(user)},
+        {
+            "teams": teams,
+            "roles": roles,
+            **appointments_today(user),
+            **casework_today(user),
+            **action_items_today(user),
+        },
     )
 
 
