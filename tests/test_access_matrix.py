@@ -25,11 +25,12 @@ from lien.casework import (
 )
 from lien.casework.services import create_procedure
 from lien.customfields.services import define_field
+from lien.outreach import services as outreach_services
+from lien.outreach.models import Territory
 from lien.partners import services as partner_services
 from lien.partners.models import Partner
 from lien.people.merging import merge_persons
 from lien.people.services import add_identity_document, add_relation, create_person
-from lien.teamwork import services as teamwork_services
 from tests.factories import ALL_ROLES, TeamFactory
 
 
@@ -170,20 +171,13 @@ URLS: dict[str, Rule] = {
     "partners:import_upload": Rule(Perm.MANAGE_PARTNERS),
     "partners:import_confirm": Rule(Perm.MANAGE_PARTNERS, method="post"),
     "partners:import_report": Rule(Perm.MANAGE_PARTNERS),
-    # Team work: meetings and daily reports; the liaison board also for house managers.
-    "teamwork:home": Rule(Perm.USE_LIAISON),
-    "teamwork:meeting_list": Rule(Perm.VIEW_TEAMWORK, kwargs="team"),
-    "teamwork:meeting_create": Rule(Perm.MANAGE_MEETINGS, kwargs="team"),
-    "teamwork:meeting_detail": Rule(Perm.VIEW_TEAMWORK, kwargs="meeting"),
-    "teamwork:meeting_edit": Rule(Perm.MANAGE_MEETINGS, kwargs="meeting"),
-    "teamwork:decision_add": Rule(Perm.MANAGE_MEETINGS, kwargs="meeting"),
-    "teamwork:action_add": Rule(Perm.MANAGE_MEETINGS, kwargs="meeting"),
-    "teamwork:action_done": Rule(Perm.VIEW_TEAMWORK, method="post", kwargs="action_item"),
-    "teamwork:report_list": Rule(Perm.VIEW_TEAMWORK, kwargs="team"),
-    "teamwork:report_create": Rule(Perm.MANAGE_MEETINGS, kwargs="team"),
-    "teamwork:report_detail": Rule(Perm.VIEW_TEAMWORK, kwargs="daily_report"),
-    "teamwork:report_edit": Rule(Perm.MANAGE_MEETINGS, kwargs="daily_report"),
-    "teamwork:liaison": Rule(Perm.USE_LIAISON, kwargs="team"),
+    # Street work.
+    "outreach:home": Rule(Perm.VIEW_OUTREACH),
+    "outreach:presence_start": Rule(Perm.ADD_ENCOUNTERS),
+    "outreach:presence_end": Rule(Perm.ADD_ENCOUNTERS, kwargs="presence"),
+    "outreach:encounter_new": Rule(Perm.ADD_ENCOUNTERS),
+    "outreach:person_quick_create": Rule(Perm.CREATE_PERSONS, method="post"),
+    "outreach:passage_new": Rule(Perm.ADD_ENCOUNTERS),
 }
 
 
@@ -267,23 +261,13 @@ def world(organisation, make_user):
         kind="choice",
         data={"label": "Quartier", "choices": "Maritime\nHeyvaert"},
     )
-    meeting = teamwork_services.create_meeting(
+    presence = outreach_services.start_presence(
         by=target,
         team=team,
-        data={"held_on": datetime.date(2026, 1, 6), "minutes": "Momo"},
-        attendees=[target],
-        decisions=["Visite mardi"],
-    )
-    action_item = teamwork_services.add_action_item(
-        by=target, meeting=meeting, text="Appeler le CPAS", assignee=target
-    )
-    daily_report = teamwork_services.create_daily_report(
-        by=target, team=team, day=datetime.date(2026, 1, 6), handover="Calme", partners=[partner]
+        territory=Territory.objects.create(organisation=organisation, name_fr="Heyvaert"),
     )
     return {
-        "meeting": {"public_id": meeting.public_id},
-        "action_item": {"public_id": action_item.public_id},
-        "daily_report": {"public_id": daily_report.public_id},
+        "presence": {"public_id": presence.public_id},
         "custom_field": {"public_id": custom_field.public_id},
         "identity_document": {"public_id": identity_document.public_id},
         "relation": {"public_id": relation.public_id},

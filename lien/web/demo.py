@@ -439,4 +439,15 @@ def load_demo() -> list[DemoUser]:
             _load_partners(organisation)
             _load_custom_fields(organisation)
             _load_casework(organisation)
+            _load_outreach(organisation)
     return loaded
+
+
+def _load_outreach(organisation: Organisation) -> None:
+    """Street-work themes for every organisation; Molenbeek's neighbourhoods and places for
+    the street-work one."""
+    from lien.outreach.vocabulary import seed_molenbeek, seed_vocabulary
+
+    seed_vocabulary(organisation=organisation)
+    if organisation.kind == Organisation.Kind.STREET_WORK:
+        seed_molenbeek(organisation=organisation)

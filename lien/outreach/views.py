@@ -1,0 +1,298 @@
+"""Street work on a phone: presences, the quick encounter form, drop-in passages."""
+
+import uuid
+
+from django.contrib import messages
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lien.access import policy
+from lien.access.policy import Perm
+from lien.accounts.models import Team
+from lien.outreach import services
+from lien.outreach.forms import (
+    EncounterForm,
+    PassageForm,
+    PersonSearchForm,
+    PresenceEndForm,
+    PresenceStartForm,
+    QuickPersonForm,
+    new_token,
+)
+from lien.outreach.models import Encounter, Passage, Place, Presence, Territory, Theme
+from lien.people import services as people_services
+from lien.people.models import Person
+
+RECENT = 20
+SEARCH_RESULTS = 10
+MAX_NAMED = 10  # named people carried on one encounter form
+
+
+def _teams(user):
+    return policy.outreach_teams(user, Team.objects.all()).order_by("name")
+
+
+def _current_presence(user) -> Presence | None:
+    """The user's presence under way, if any (the latest one)."""
+    return (
+        Presence.objects.visible_to(user)
+        .under_way()
+        .filter(workers=user)
+        .select_related("team", "territory")
+        .order_by("-started_at")
+        .first()
+    )
+
+
+@policy.require(Perm.VIEW_OUTREACH)
+def home(request: HttpRequest) -> HttpResponse:
+    """My team's street work: the presence under way, recent presences and encounters."""
+    user = request.user
+    encounters = (
+        Encounter.objects.visible_to(user)
+        .active()
+        .select_related("place", "team")
+        .annotate(people=Sum("counts__count"), named=Count("persons", distinct=True))
+        .order_by("-occurred_at", "-pk")[:RECENT]
+    )
+    presences = (
+        Presence.objects.visible_to(user)
+        .filter(archived_at__isnull=True)
+        .select_related("territory", "team")
+        .order_by("-started_at", "-pk")[:RECENT]
+    )
+    passages = (
+        Passage.objects.visible_to(user)
+        .filter(archived_at__isnull=True)
+        .select_related("team")
+        .order_by("-occurred_at", "-pk")[:RECENT]
+    )
+    return render(
+        request,
+        "outreach/home.html",
+        {
+            "current": _current_presence(user),
+            "encounters": encounters,
+            "presences": presences,
+            "passages": passages,
+            "can_add": policy.has_perm(user, Perm.ADD_ENCOUNTERS),
+        },
+    )
+
+
+@policy.require(Perm.ADD_ENCOUNTERS)
+def presence_start(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    teams = _teams(user)
+    territories = Territory.objects.visible_to(user).active()
+    places = Place.objects.visible_to(user).active().select_related("territory")
+    form = PresenceStartForm(
+        request.POST or None, teams=teams, territories=territories, places=places
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.start_presence(
+            by=user, team=data["team"], territory=data["territory"], places=data["places"]
+        )
+        messages.success(request, _("You are in the field. Log the people you meet."))
+        return redirect("outreach:encounter_new")
+    if request.method != "POST":
+        last = Presence.objects.visible_to(user).filter(workers=user).order_by("-started_at")
+        last = last.select_related("team", "territory").first()
+        team = last.team if last else teams.first()
+        form.initial = {
+            "team": team.public_id if team else None,
+            "territory": last.territory.public_id if last and last.territory else None,
+        }
+    return render(request, "outreach/presence_start.html", {"form": form})
+
+
+@policy.require(Perm.ADD_ENCOUNTERS)
+def presence_end(request: HttpRequest, public_id) -> HttpResponse:
+    presence = policy.get_or_404(
+        Presence.objects.visible_to(request.user).select_related("territory"),
+        public_id=public_id,
+    )
+    form = PresenceEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.end_presence(by=request.user, presence=presence, **form.cleaned_data)
+        messages.success(request, _("Presence ended."))
+        return redirect("outreach:home")
+    return render(request, "outreach/presence_end.html", {"form": form, "presence": presence})
+
+
+def _named_persons(user, raw_ids) -> list[Person]:
+    """The people chosen for an encounter (?person=…), among those the user sees."""
+    ids = []
+    for raw in raw_ids[:MAX_NAMED]:
+        try:
+            ids.append(str(uuid.UUID(raw)))
+        except ValueError:
+            continue
+    if not ids:
+        return []
+    return list(Person.objects.visible_to(user).filter(public_id__in=ids).order_by("pk"))
+
+
+def _search(request, visible_people):
+    """A plain GET search of the people the user sees, by nickname or first name."""
+    search = PersonSearchForm(request.GET or None)
+    if not (search.is_valid() and search.cleaned_data["q"]):
+        return search, []
+    query = search.cleaned_data["q"]
+    results = visible_people.filter(
+        Q(nickname__icontains=query) | Q(first_name__icontains=query), archived_at__isnull=True
+    ).order_by("nickname", "pk")[:SEARCH_RESULTS]
+    return search, list(results)
+
+
+@policy.require(Perm.ADD_ENCOUNTERS)
+def encounter_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    teams = _teams(user)
+    current = _current_presence(user)
+    places = Place.objects.visible_to(user).active()
+    themes = Theme.objects.visible_to(user).active()
+    visible_people = Person.objects.visible_to(user)
+    form = EncounterForm(
+        request.POST or None, teams=teams, places=places, themes=themes, persons=visible_people
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            presence = current if current and current.team_id == data["team"].pk else None
+            _encounter, created = services.record_encounter(
+                by=user,
+                team=data["team"],
+                client_token=data["client_token"],
+                occurred_at=data["occurred_at"],
+                kind=data["kind"],
+                presence=presence,
+                place=data["place"],
+                persons=data["persons"],
+                counts=form.cells(),
+                new_people=data["new_people"],
+                themes=data["themes"],
+                note=data["note"],
+                follow_up_needed=data["follow_up_needed"],
+            )
+            if created:
+                messages.success(request, _("Encounter recorded."))
+            else:
+                messages.info(request, _("This encounter was already recorded."))
+            return redirect(reverse("outreach:encounter_new") + "?saved=1")
+        named = list(form.cleaned_data.get("persons") or [])
+    else:
+        named = _named_persons(user, request.GET.getlist("person"))
+        place = None
+        if current is not None:
+            place = current.places.order_by("name").first()
+        if place is None:
+            last = Encounter.objects.visible_to(user).filter(created_by=user, place__isnull=False)
+            last = last.select_related("place").order_by("-occurred_at").first()
+            place = last.place if last else None
+        team = current.team if current else teams.first()
+        form.initial = {
+            "client_token": new_token(),
+            "team": team.public_id if team else None,
+            "place": place.public_id if place else None,
+            "kind": Encounter.Kind.STREET,
+            "persons": [p.public_id for p in named],
+        }
+    search, results = _search(request, visible_people)
+    return render(
+        request,
+        "outreach/encounter_form.html",
+        {
+            "form": form,
+            "current": current,
+            "named": named,
+            "search": search,
+            "results": results,
+            "chosen_ids": [str(p.public_id) for p in named],
+            "can_create_person": policy.has_perm(user, Perm.CREATE_PERSONS),
+            "quick_form": QuickPersonForm(),
+        },
+    )
+
+
+@require_POST
+@policy.require(Perm.CREATE_PERSONS)
+def person_quick_create(request: HttpRequest) -> HttpResponse:
+    """Create a file from a nickname, after showing the people it may already be."""
+    user = request.user
+    form = QuickPersonForm(request.POST)
+    chosen = [str(p.public_id) for p in _named_persons(user, request.POST.getlist("person"))]
+    candidates = []
+    if form.is_valid():
+        nickname = form.cleaned_data["nickname"]
+        candidates = people_services.find_candidates(by=user, data={"nickname": nickname})
+        if not candidates or form.cleaned_data["confirm_new"]:
+            team = _current_presence(user)
+            team = team.team if team else _teams(user).first()
+            if (
+                team is None
+                or not policy.teams_for_follow_up(user, Team.objects.filter(pk=team.pk)).exists()
+            ):
+                form.add_error(None, _("You are in no team that can open a file."))
+            else:
+                person = people_services.create_person(
+                    by=user, team=team, data={"nickname": nickname}
+                )
+                chosen.append(str(person.public_id))
+                messages.success(request, _("File created from the nickname."))
+                query = urlencode([("person", pid) for pid in chosen])
+                return redirect(reverse("outreach:encounter_new") + "?" + query)
+    return render(
+        request,
+        "outreach/person_quick_create.html",
+        {"form": form, "candidates": candidates, "chosen_ids": chosen},
+    )
+
+
+@policy.require(Perm.ADD_ENCOUNTERS)
+def passage_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    teams = _teams(user)
+    visible_people = Person.objects.visible_to(user)
+    form = PassageForm(request.POST or None, teams=teams, persons=visible_people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        _passage, created = services.record_passage(
+            by=user,
+            team=data["team"],
+            client_token=data["client_token"],
+            occurred_at=data["occurred_at"],
+            person=data["person"],
+            age_band=data["age_band"],
+            gender=data["gender"],
+            services=data["services"],
+        )
+        if created:
+            messages.success(request, _("Visit recorded."))
+        else:
+            messages.info(request, _("This visit was already recorded."))
+        return redirect("outreach:passage_new")
+    chosen = None
+    if request.method == "POST":
+        chosen = form.cleaned_data.get("person") if hasattr(form, "cleaned_data") else None
+    else:
+        named = _named_persons(user, request.GET.getlist("person"))
+        chosen = named[0] if named else None
+        team = teams.first()
+        form.initial = {
+            "client_token": new_token(),
+            "team": team.public_id if team else None,
+            "person": chosen.public_id if chosen else None,
+        }
+    search, results = _search(request, visible_people)
+    return render(
+        request,
+        "outreach/passage_form.html",
+        {"form": form, "chosen": chosen, "search": search, "results": results},
+    )
