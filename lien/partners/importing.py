@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 
 import filetype
@@ -31,6 +32,14 @@ MAX_COLUMNS = 50  # a partner list has about fifteen; the rest of a wide sheet i
 FORMULA_PREFIXES = ("=", "@")
 # Single-line fields: inner line breaks and runs of spaces become one space.
 SINGLE_LINE = {"name", "sector", "address", "postcode", "commune", "phone", "email", "website"}
+# An XLSX is a zip: a small upload may unpack to gigabytes (a "zip bomb"). Its declared sizes
+# are checked before it is opened (Python's zipfile never returns more than the size a member
+# declares). A partner list of a few thousand rows unpacks to a few megabytes.
+XLSX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+# Spreadsheet XML packs about ten to one, very repetitive sheets up to about a hundred to one;
+# a member of zeros packs a thousand to one. Small members (styles, empty sheets) are exempt.
+XLSX_MAX_RATIO = 200
+XLSX_RATIO_FROM_BYTES = 1024 * 1024
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office 97-2003: .xls, .doc
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -270,9 +279,36 @@ def _csv_rows(content: bytes, preview: Preview):
         yield number, row[:MAX_COLUMNS]
 
 
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a zip that would unpack to too much, from the sizes its directory declares."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise ImportRefused(broken_xlsx_message()) from exc
+    total = sum(member.file_size for member in members)
+    inflated = any(
+        member.file_size > XLSX_RATIO_FROM_BYTES
+        and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if total > XLSX_MAX_UNPACKED_BYTES or inflated:
+        from django.template.defaultfilters import filesizeformat
+
+        raise ImportRefused(
+            _(
+                "Once unpacked, this XLSX file would take more than %(size)s or is packed in "
+                "an unusual way: it was not opened. Split it into smaller files, or save it "
+                "as CSV."
+            )
+            % {"size": filesizeformat(XLSX_MAX_UNPACKED_BYTES)}
+        )
+
+
 def _xlsx_rows(content: bytes):
     from openpyxl import load_workbook
 
+    _check_unpacked_size(content)
     # Formulas come back as their text (data_only=False) and are never computed; links to
     # other workbooks are dropped. Parsing untrusted XML relies on expat's protections.
     try:

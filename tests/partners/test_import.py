@@ -357,3 +357,50 @@ def test_a_lost_race_on_a_name_at_confirm_imports_nothing_and_says_so(en_client,
     messages = [str(m) for m in en_client.get(UPLOAD).context["messages"]]
     assert any("Nothing was imported" in m for m in messages)
     assert not Partner.objects.exists()
+
+
+def _with_member(workbook: bytes, name: str, size: int) -> bytes:
+    """The workbook plus a member of `size` zero bytes: it deflates to a few kilobytes."""
+    import zipfile
+
+    buffer = io.BytesIO(workbook)
+    chunk = bytes(1024 * 1024)
+    with (
+        zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive,
+        archive.open(name, "w") as member,
+    ):
+        for _ in range(size // len(chunk)):
+            member.write(chunk)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("member_size", "why"),
+    [(60 * 1024 * 1024, "more than 50 MB unpacked"), (8 * 1024 * 1024, "compressed 1000 times")],
+    ids=["total", "ratio"],
+)
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_opened(en_client, monkeypatch, member_size, why):
+    import openpyxl
+
+    workbook = xlsx_file([["nom"], ["CPAS"]]).read()
+    bomb = _with_member(workbook, "xl/worksheets/sheet2.xml", member_size)
+    assert len(bomb) < 200_000, why
+    opened = []
+    real_load_workbook = openpyxl.load_workbook
+    monkeypatch.setattr(
+        openpyxl, "load_workbook", lambda *a, **k: opened.append(1) or real_load_workbook(*a, **k)
+    )
+    response = upload(en_client, SimpleUploadedFile("bombe.xlsx", bomb))
+    assert "unpacked" in error_of(response)
+    assert opened == []
+    assert not Partner.objects.exists()
+    # An ordinary workbook is still opened and read.
+    assert len(upload(en_client, xlsx_file([["nom"], ["CPAS"]])).context["preview"].rows) == 1
+    assert opened == [1]
+
+
+def test_an_xlsx_with_a_broken_zip_directory_is_called_damaged(en_client):
+    workbook = xlsx_file([["nom"], ["CPAS"]]).read()
+    truncated = workbook[: len(workbook) - 30]  # the end of the central directory is cut
+    response = upload(en_client, SimpleUploadedFile("casse.xlsx", truncated))
+    assert "damaged" in error_of(response)
