@@ -136,12 +136,22 @@ def define_field(*, by: User, entity: str, kind: str, data: dict) -> CustomField
 
 def update_field(*, by: User, field: CustomField, version: int, data: dict) -> CustomField:
     """Change a definition. Options taken out of a choice stay on the values that chose them;
-    making a field sensitive (or no longer) moves its stored values accordingly."""
+    making a field sensitive (or no longer) moves its stored values accordingly. Only a user
+    who may read sensitive values makes a field no longer sensitive."""
     values = _clean_definition(by, field.kind, data, field=field)
     with transaction.atomic():
         claim_version(field, expected=version)
         changed = [name for name, value in values.items() if getattr(field, name) != value]
         was_sensitive = field.sensitive
+        # Its values would then be shown to every role that sees the file: only someone who
+        # may read them decides that (an admin, by role alone, may not).
+        revealed = was_sensitive and not values["sensitive"]
+        if revealed and not policy.has_perm(by, Perm.VIEW_SENSITIVE):
+            message = _(
+                "Only someone allowed to read sensitive values may make this field no longer "
+                "sensitive: nothing was changed."
+            )
+            raise ValidationError({"sensitive": ValidationError(message, code="reveal")})
         for name in changed:
             setattr(field, name, values[name])
         field.save()

@@ -230,7 +230,7 @@ def test_another_organisation_never_sees_the_definitions(login, define, stranger
 
 
 def test_making_a_field_sensitive_encrypts_the_values_already_recorded(
-    define, admin, social_worker, person
+    define, admin, admin_social_worker, social_worker, person
 ):
     from django.db import connection
 
@@ -260,9 +260,9 @@ def test_making_a_field_sensitive_encrypts_the_values_already_recorded(
     assert option == "" and "CPAS" not in secret and "Avocat" not in secret
     field.refresh_from_db()
     assert read_values([field], [person.pk]) == {person.pk: {field.pk: ["CPAS", "Avocat"]}}
-    # And back.
+    # And back, by someone who may read sensitive values (see the test below).
     services.update_field(
-        by=admin,
+        by=admin_social_worker,
         field=field,
         version=field.version,
         data={"label": "Suivis", "choices": field.choices, "sensitive": False},
@@ -270,6 +270,56 @@ def test_making_a_field_sensitive_encrypts_the_values_already_recorded(
     field.refresh_from_db()
     assert sorted(CustomValue.objects.values_list("value_option", flat=True)) == ["Avocat", "CPAS"]
     assert read_values([field], [person.pk]) == {person.pk: {field.pk: ["CPAS", "Avocat"]}}
+
+
+@pytest.fixture
+def admin_social_worker(make_user, organisation, team):
+    """An admin who is also a social worker (a small association): may see sensitive values."""
+    from lien.accounts.models import Role
+
+    return make_user(Role.ADMIN, Role.SOCIAL_WORKER, organisation=organisation, teams=[team])
+
+
+def test_an_admin_cannot_reveal_a_sensitive_field(
+    login, admin, admin_social_worker, define, social_worker, person
+):
+    from lien.customfields.models import CustomValue
+    from lien.people import services as people_services
+
+    field = define(Kind.TEXT, "Traitement", sensitive=True)
+    people_services.update_person(
+        by=social_worker, person=person, version=person.version, data={}, custom={field: "HIV"}
+    )
+    url = reverse("customfields:field_edit", args=[field.public_id])
+    response = login(admin).post(url, {"label": "Traitement", "position": "0", "version": "1"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["sensitive"] == [
+        "Only someone allowed to read sensitive values may make this field no longer "
+        "sensitive: nothing was changed."
+    ]
+    assert "may make this field no longer sensitive" in response.content.decode()
+    field.refresh_from_db()
+    assert field.sensitive and field.version == 1
+    assert CustomValue.objects.get(field=field).value_text == ""  # still encrypted
+    assert not AuditEvent.objects.filter(action="custom_field.changed").exists()
+    with pytest.raises(ValidationError):
+        services.update_field(
+            by=admin, field=field, version=1, data={"label": "Traitement", "sensitive": False}
+        )
+    # Other changes to the field, keeping it sensitive, are fine.
+    response = login(admin).post(
+        url, {"label": "Traitement suivi", "sensitive": "on", "position": "0", "version": "1"}
+    )
+    assert response.status_code == 302
+    field.refresh_from_db()
+    assert field.sensitive and field.label == "Traitement suivi"
+    # An admin who is also a social worker may.
+    response = login(admin_social_worker).post(
+        url, {"label": "Traitement suivi", "position": "0", "version": "2"}
+    )
+    assert response.status_code == 302
+    field.refresh_from_db()
+    assert not field.sensitive
 
 
 def test_a_field_keeps_its_team_once_the_team_is_archived(login, admin, define, team):
