@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from lien.access import policy
@@ -24,16 +24,23 @@ def open_follow_up(
     if team.organisation_id != person.organisation_id:
         raise PermissionDenied("a team of another organisation")
     with transaction.atomic():
+        already = _("This team already follows this person.")
         if FollowUp.objects.open().filter(person=person, team=team).exists():
-            raise ValidationError(_("This team already follows this person."))
-        follow_up = FollowUp.objects.create(
-            organisation_id=person.organisation_id,
-            person=person,
-            team=team,
-            started_on=on,
-            reason=reason,
-            created_by=by,
-        )
+            raise ValidationError(already)
+        try:
+            # A savepoint: two requests may pass the check at once; the unique constraint
+            # (one open follow-up per team) refuses the second without breaking the request.
+            with transaction.atomic():
+                follow_up = FollowUp.objects.create(
+                    organisation_id=person.organisation_id,
+                    person=person,
+                    team=team,
+                    started_on=on,
+                    reason=reason,
+                    created_by=by,
+                )
+        except IntegrityError:
+            raise ValidationError(already) from None
         record(action="follow_up.opened", actor=by, obj=follow_up, fields=["team", "reason"])
         apply_pathways(
             event=PathwayTemplate.Event.FOLLOW_UP_OPENED, by=by, person=person, team=team, on=on
