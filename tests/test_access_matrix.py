@@ -31,6 +31,7 @@ from lien.partners import services as partner_services
 from lien.partners.models import Partner
 from lien.people.merging import merge_persons
 from lien.people.services import add_identity_document, add_relation, create_person
+from lien.teamwork import services as teamwork_services
 from tests.factories import ALL_ROLES, TeamFactory
 
 
@@ -178,6 +179,20 @@ URLS: dict[str, Rule] = {
     "outreach:encounter_new": Rule(Perm.ADD_ENCOUNTERS),
     "outreach:person_quick_create": Rule(Perm.CREATE_PERSONS, method="post"),
     "outreach:passage_new": Rule(Perm.ADD_ENCOUNTERS),
+    # Team work: meetings and daily reports; the liaison board also for house managers.
+    "teamwork:home": Rule(Perm.USE_LIAISON),
+    "teamwork:meeting_list": Rule(Perm.VIEW_TEAMWORK, kwargs="team"),
+    "teamwork:meeting_create": Rule(Perm.MANAGE_MEETINGS, kwargs="team"),
+    "teamwork:meeting_detail": Rule(Perm.VIEW_TEAMWORK, kwargs="meeting"),
+    "teamwork:meeting_edit": Rule(Perm.MANAGE_MEETINGS, kwargs="meeting"),
+    "teamwork:decision_add": Rule(Perm.MANAGE_MEETINGS, kwargs="meeting"),
+    "teamwork:action_add": Rule(Perm.MANAGE_MEETINGS, kwargs="meeting"),
+    "teamwork:action_done": Rule(Perm.VIEW_TEAMWORK, method="post", kwargs="action_item"),
+    "teamwork:report_list": Rule(Perm.VIEW_TEAMWORK, kwargs="team"),
+    "teamwork:report_create": Rule(Perm.MANAGE_MEETINGS, kwargs="team"),
+    "teamwork:report_detail": Rule(Perm.VIEW_TEAMWORK, kwargs="daily_report"),
+    "teamwork:report_edit": Rule(Perm.MANAGE_MEETINGS, kwargs="daily_report"),
+    "teamwork:liaison": Rule(Perm.USE_LIAISON, kwargs="team"),
 }
 
 
@@ -261,6 +276,19 @@ def world(organisation, make_user):
         kind="choice",
         data={"label": "Quartier", "choices": "Maritime\nHeyvaert"},
     )
+    meeting = teamwork_services.create_meeting(
+        by=target,
+        team=team,
+        data={"held_on": datetime.date(2026, 1, 6), "minutes": "Momo"},
+        attendees=[target],
+        decisions=["Visite mardi"],
+    )
+    action_item = teamwork_services.add_action_item(
+        by=target, meeting=meeting, text="Appeler le CPAS", assignee=target
+    )
+    daily_report = teamwork_services.create_daily_report(
+        by=target, team=team, day=datetime.date(2026, 1, 6), handover="Calme", partners=[partner]
+    )
     presence = outreach_services.start_presence(
         by=target,
         team=team,
@@ -268,6 +296,9 @@ def world(organisation, make_user):
     )
     return {
         "presence": {"public_id": presence.public_id},
+        "meeting": {"public_id": meeting.public_id},
+        "action_item": {"public_id": action_item.public_id},
+        "daily_report": {"public_id": daily_report.public_id},
         "custom_field": {"public_id": custom_field.public_id},
         "identity_document": {"public_id": identity_document.public_id},
         "relation": {"public_id": relation.public_id},
