@@ -303,6 +303,19 @@ LIEN_CPAS_RULES = {
     "appeal_months": envint("LIEN_CPAS_APPEAL_MONTHS", 3),
 }
 
+# Street work (DOMAIN.md §7): the age bands anonymous people are counted in (code, label; the
+# codes are stored, so add bands rather than renaming them), those shown first on the phone
+# form, and the count per encounter above which the worker must confirm it.
+LIEN_OUTREACH_AGE_BANDS = [
+    ("lt15", "<15"),
+    ("15-17", "15–17"),
+    ("18-21", "18–21"),
+    ("22-25", "22–25"),
+    ("gt25", ">25"),
+]
+LIEN_OUTREACH_COMMON_AGE_BANDS = ["15-17", "18-21", "22-25"]
+LIEN_OUTREACH_MAX_COUNT = envint("LIEN_OUTREACH_MAX_COUNT", 50)
+
 LIEN_BENCH_DATABASE_URL = env("LIEN_BENCH_DATABASE_URL")
 
 LOGGING = {

@@ -12,6 +12,7 @@ MODULES = [
     ("people:person_list", _("People"), Perm.VIEW_PERSONS),
     ("partners:partner_list", _("Partners"), Perm.VIEW_PARTNERS),
     ("casework:agenda", _("Agenda"), Perm.VIEW_APPOINTMENTS),
+    ("outreach:home", _("Street work"), Perm.VIEW_OUTREACH),
     ("teamwork:home", pgettext_lazy("navigation", "Team"), Perm.USE_LIAISON),
 ]
 # Links of the user's own part of the menu, beside their password and second factor.
