@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -222,10 +222,12 @@ def search(
         )
         keys = matching.search_keys(word, "", "")
         if keys:
+            # Asked of each visible person, from the (person, key) index; a list of everybody
+            # in the organisation with the key (thousands for "mohamed") would be read in full.
             variants = PersonSearchKey.objects.filter(
-                organisation_id=by.organisation_id, key__in=keys
-            ).values("person_id")
-            condition |= Q(pk__in=variants)
+                person_id=OuterRef("pk"), organisation_id=by.organisation_id, key__in=keys
+            )
+            condition |= Exists(variants)
         results = results.filter(condition)
     return results.order_by("last_name", "first_name", "nickname", "pk")[:limit]
 

@@ -107,6 +107,13 @@ class Procedure(models.Model):
         indexes = [
             models.Index(fields=["responsible", "status", "due_on"], name="procedure_mine_idx"),
             models.Index(fields=["person", "status"], name="procedure_person_idx"),
+            # CPAS requests still waiting for their decision, per person: Today looks them up
+            # for each person followed without reading every procedure of these people.
+            models.Index(
+                fields=["person", "cpas_received_on"],
+                condition=Q(cpas_notified_on__isnull=True, cpas_received_on__isnull=False),
+                name="procedure_cpas_waiting_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
