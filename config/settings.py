@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lien.partners",
     "lien.casework",
     "lien.outreach",
+    "lien.projects",
     "lien.teamwork",
     "lien.web",
     "lien.bench",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("partners/", include("lien.partners.urls")),
     path("casework/", include("lien.casework.urls")),
     path("outreach/", include("lien.outreach.urls")),
+    path("projects/", include("lien.projects.urls")),
     path("team/", include("lien.teamwork.urls")),
     path("admin/custom-fields/", include("lien.customfields.urls")),
     path("admin/", include("lien.accounts.urls")),

@@ -29,6 +29,7 @@ from lien.outreach import services as outreach_services
 from lien.outreach.models import Territory
 from lien.partners import services as partner_services
 from lien.partners.models import Partner
+from lien.projects import services as project_services
 from lien.people.merging import merge_persons
 from lien.people.services import add_identity_document, add_relation, create_person
 from lien.teamwork import services as teamwork_services
@@ -160,6 +161,14 @@ URLS: dict[str, Rule] = {
     "casework:document_upload": Rule(Perm.MANAGE_DOCUMENTS, kwargs="person"),
     "casework:document_download": Rule(Perm.MANAGE_DOCUMENTS, kwargs="document"),
     "casework:document_archive": Rule(Perm.MANAGE_DOCUMENTS, method="post", kwargs="document"),
+    # Collective projects: counts for every role that views them, names for those who manage.
+    "projects:project_list": Rule(Perm.VIEW_PROJECTS),
+    "projects:project_create": Rule(Perm.MANAGE_PROJECTS),
+    "projects:project_detail": Rule(Perm.VIEW_PROJECTS, kwargs="project"),
+    "projects:project_edit": Rule(Perm.MANAGE_PROJECTS, kwargs="project"),
+    "projects:project_archive": Rule(Perm.MANAGE_PROJECTS, method="post", kwargs="project"),
+    "projects:activity_add": Rule(Perm.MANAGE_PROJECTS, kwargs="project"),
+    "projects:attendance": Rule(Perm.MANAGE_PROJECTS, kwargs="project_activity"),
     # Partners.
     "partners:partner_list": Rule(Perm.VIEW_PARTNERS),
     "partners:partner_create": Rule(Perm.MANAGE_PARTNERS),
@@ -254,6 +263,17 @@ def world(organisation, make_user):
         by=target, person=person, title="Carte", file_name="carte.png", content=PNG
     )
     _feed, feed_token = services_appointments.create_calendar_feed(by=target)
+    project = project_services.create_project(
+        by=target,
+        team=team,
+        data={"title": "Foot du mercredi", "starts_on": datetime.date(2026, 1, 7)},
+    )
+    project_activity = project_services.add_activity(
+        by=target, project=project, data={"kind": "session", "date": datetime.date(2026, 1, 14)}
+    )
+    project_services.record_attendance(
+        by=target, activity=project_activity, listed=[person], attended=[person], counts={}
+    )
     pathway = services_pathways.create_pathway(
         by=make_user(Role.COORDINATOR, organisation=organisation),
         name="Accueil",
@@ -315,6 +335,8 @@ def world(organisation, make_user):
         "consent": {"public_id": referral.consent.public_id},
         "circle_member": {"public_id": circle_member.public_id},
         "person": {"public_id": person.public_id},
+        "project": {"public_id": project.public_id},
+        "project_activity": {"public_id": project_activity.public_id},
         "procedure": {"public_id": procedure.public_id},
         "_team": team,
         "team": {"public_id": team.public_id},

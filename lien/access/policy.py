@@ -56,6 +56,10 @@ class Perm:
     MANAGE_MEETINGS = "teamwork.manage_meetings"  # record meetings, action items, daily reports
     # The liaison board of one's teams: read and write (house managers included).
     USE_LIAISON = "teamwork.liaison"
+    # Collective projects of one's teams: activities and counts, never names (see
+    # participations_visible_to); managing them also shows the named participants one sees.
+    VIEW_PROJECTS = "projects.view"
+    MANAGE_PROJECTS = "projects.manage"
 
 
 # What a social worker does with the people their teams follow; a coordinator does it too.
@@ -84,6 +88,8 @@ _CASEWORK = frozenset(
         Perm.VIEW_TEAMWORK,
         Perm.MANAGE_MEETINGS,
         Perm.USE_LIAISON,
+        Perm.VIEW_PROJECTS,
+        Perm.MANAGE_PROJECTS,
     }
 )
 
@@ -125,7 +131,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.FIELD_VOLUNTEER: frozenset(
-        {Perm.VIEW_PERSONS, Perm.ADD_ENCOUNTERS, Perm.VIEW_OUTREACH, Perm.VIEW_PARTNERS}
+        {
+            Perm.VIEW_PERSONS,
+            Perm.ADD_ENCOUNTERS,
+            Perm.VIEW_OUTREACH,
+            Perm.VIEW_PARTNERS,
+            # Their teams' projects and activities, and how many came; not who.
+            Perm.VIEW_PROJECTS,
+        }
     ),
     Role.ANALYST: frozenset({Perm.VIEW_REPORTS}),
 }
@@ -542,6 +555,31 @@ def pathways_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
     if not has_perm(user, Perm.MANAGE_PATHWAYS):
         return queryset.none()
     return queryset.filter(organisation_id=user.organisation_id)
+
+
+def projects_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Collective projects of the user's teams (archived ones included: callers filter)."""
+    if not has_perm(user, Perm.VIEW_PROJECTS):
+        return queryset.none()
+    return queryset.filter(organisation_id=user.organisation_id, team_id__in=_team_ids(user))
+
+
+def participations_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Named participation in the projects the user sees, for those who manage projects, and
+    only of people the user sees: a field volunteer sees counts, never names; a person the
+    user may not see is counted, never named."""
+    from lien.people.models import Person
+    from lien.projects.models import CollectiveProject
+
+    if not has_perm(user, Perm.MANAGE_PROJECTS):
+        return queryset.none()
+    projects = projects_visible_to(user, CollectiveProject.objects.all()).values("pk")
+    people = persons_visible_to(user, Person.objects.all()).values("pk")
+    return queryset.filter(
+        activity__project_id__in=projects,
+        person_id__in=people,
+        organisation_id=user.organisation_id,
+    )
 
 
 # Custom fields. Who may read an entity's custom fields at all: for people, those shown the

@@ -96,6 +96,13 @@ ACTIONS: dict[str, str] = {
     "daily_report.viewed": _("Daily team report read"),
     "liaison.posted": _("Liaison message posted"),
     "liaison.viewed": _("Liaison board read"),
+    "project.created": _("Collective project created"),
+    "project.changed": _("Collective project changed"),
+    "project.archived": _("Collective project archived"),
+    "activity.created": _("Project activity added"),
+    "activity.changed": _("Project activity changed"),
+    "attendance.recorded": _("Attendance recorded"),
+    "attendance.viewed": _("Attendance read"),
 }
 
 

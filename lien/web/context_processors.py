@@ -14,6 +14,7 @@ MODULES = [
     ("casework:agenda", _("Agenda"), Perm.VIEW_APPOINTMENTS),
     ("outreach:home", _("Street work"), Perm.VIEW_OUTREACH),
     ("teamwork:home", pgettext_lazy("navigation", "Team"), Perm.USE_LIAISON),
+    ("projects:project_list", _("Projects"), Perm.VIEW_PROJECTS),
 ]
 # Links of the user's own part of the menu, beside their password and second factor.
 ACCOUNT_MODULES = [
