@@ -141,6 +141,17 @@ def _documents(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item
     return (Item(document.uploaded_at, "document", document) for document in documents)
 
 
+def _encounters(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item]:
+    # Street encounters naming the person, of the teams whose street work the user sees.
+    from lien.outreach.models import Encounter
+
+    encounters = Encounter.objects.visible_to(user).active().filter(persons=person)
+    if cursor is not None:
+        encounters = encounters.filter(cursor.after("encounter", "occurred_at"))
+    encounters = encounters.select_related("place").order_by("-occurred_at", "-public_id")[:limit]
+    return (Item(encounter.occurred_at, "encounter", encounter) for encounter in encounters)
+
+
 SOURCES: list[Callable[[Any, Any, int, Cursor | None], Iterable[Item]]] = [
     _journal,
     _procedures,
@@ -148,6 +159,7 @@ SOURCES: list[Callable[[Any, Any, int, Cursor | None], Iterable[Item]]] = [
     _referrals,
     _appointments,
     _documents,
+    _encounters,
 ]
 
 
