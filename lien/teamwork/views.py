@@ -329,7 +329,12 @@ def report_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
             existing = exc.existing
             data = request.POST.copy()
             data["version"] = existing.version
-            form = DailyReportForm(data, instance=existing, partners=_partners(request, existing))
+            form = DailyReportForm(
+                data,
+                # A copy: validating the form writes the typed values on its instance.
+                instance=DailyReport.objects.get(pk=existing.pk),
+                partners=_partners(request, existing),
+            )
             form.is_valid()
             messages.info(
                 request,
