@@ -399,6 +399,56 @@ def _load_casework(organisation: Organisation) -> None:
     )
 
 
+def _load_projects(organisation: Organisation) -> None:
+    """The street-work team's Wednesday football: three sessions with named and anonymous
+    participants, so that the project page has a chart to show."""
+    from lien.people.models import Person
+    from lien.projects import services
+    from lien.projects.models import CollectiveProject
+
+    if organisation.kind != Organisation.Kind.STREET_WORK:
+        return
+    title = "Foot du mercredi"
+    if CollectiveProject.objects.filter(organisation=organisation, title=title).exists():
+        return
+    coordinator = _member(organisation, Role.COORDINATOR)
+    team = Team.objects.filter(organisation=organisation).order_by("name").first()
+    if coordinator is None or team is None:
+        return
+    today = timezone.localdate()
+    last_wednesday = today - datetime.timedelta(days=(today.weekday() - 2) % 7 or 7)
+    project = services.create_project(
+        by=coordinator,
+        team=team,
+        data={
+            "title": title,
+            "goals": "Se retrouver chaque semaine autour du football, créer du lien avec les "
+            "jeunes du quartier et parler de ce qui les préoccupe.",
+            "public": "Jeunes de 15 à 25 ans",
+            "status": CollectiveProject.Status.RUNNING,
+            "starts_on": last_wednesday - datetime.timedelta(weeks=6),
+        },
+    )
+    people = list(Person.objects.filter(organisation=organisation, is_demo=True).order_by("pk"))
+    for weeks_ago, named, counts in [
+        (2, people[:1], {("15-17", "m"): 6, ("18-21", "m"): 3}),
+        (1, people[:2], {("15-17", "m"): 8, ("15-17", "f"): 2, ("18-21", "m"): 4}),
+        (0, people[:2], {("15-17", "m"): 7, ("18-21", "f"): 3, ("22-25", "m"): 2}),
+    ]:
+        activity = services.add_activity(
+            by=coordinator,
+            project=project,
+            data={
+                "kind": "session",
+                "date": last_wednesday - datetime.timedelta(weeks=weeks_ago),
+                "place": "Terrain du parc de la Fonderie",
+            },
+        )
+        services.record_attendance(
+            by=coordinator, activity=activity, listed=named, attended=named, counts=counts
+        )
+
+
 def load_demo() -> list[DemoUser]:
     """Create (or complete) the demo organisations; running it twice changes nothing."""
     if not settings.DEMO_MODE:
@@ -439,6 +489,7 @@ def load_demo() -> list[DemoUser]:
             _load_partners(organisation)
             _load_custom_fields(organisation)
             _load_casework(organisation)
+            _load_projects(organisation)
             _load_outreach(organisation)
     return loaded
 
