@@ -128,7 +128,7 @@ def test_an_unchanged_form_names_no_custom_field_in_the_audit(login, social_work
         ("number", "12345678901234567", "Assurez-vous qu’il n’y a pas plus de 15 chiffres"),
         ("number", "1,23456", "Assurez-vous qu’il n’y a pas plus de 4 chiffres après la virgule"),
         ("date", "2025-02-30", "Saisissez une date valide."),
-        ("date", "1492-10-12", "Give a date between"),  # Lien's own message, untranslated yet
+        ("date", "1492-10-12", "Indiquez une date entre 1900 et 2100."),
         ("choice", "Gare du Nord", "Sélectionnez un choix valide."),
         ("multiple", ["Douche", "Piscine"], "Sélectionnez un choix valide."),
         ("yes_no", "peut-être", "Sélectionnez un choix valide."),
