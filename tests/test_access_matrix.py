@@ -195,6 +195,7 @@ URLS: dict[str, Rule] = {
     "teamwork:meeting_detail": Rule(Perm.VIEW_TEAMWORK, kwargs="meeting"),
     "teamwork:meeting_edit": Rule(Perm.MANAGE_MEETINGS, kwargs="meeting"),
     "teamwork:decision_add": Rule(Perm.MANAGE_MEETINGS, kwargs="meeting"),
+    "teamwork:meeting_archive": Rule(Perm.MANAGE_MEETINGS, method="post", kwargs="meeting"),
     "teamwork:action_add": Rule(Perm.MANAGE_MEETINGS, kwargs="meeting"),
     "teamwork:action_done": Rule(Perm.VIEW_TEAMWORK, method="post", kwargs="action_item"),
     "teamwork:report_list": Rule(Perm.VIEW_TEAMWORK, kwargs="team"),

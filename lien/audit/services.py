@@ -88,6 +88,7 @@ ACTIONS: dict[str, str] = {
     "meeting.created": _("Team meeting recorded"),
     "meeting.changed": _("Team meeting changed"),
     "meeting.viewed": _("Team meeting minutes read"),
+    "meeting.archived": _("Team meeting archived"),
     "decision.added": _("Meeting decision added"),
     "action_item.added": _("Action item added"),
     "action_item.done": _("Action item done"),

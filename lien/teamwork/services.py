@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,6 +100,20 @@ def update_meeting(
             meeting.attendees.set(attendees)
             changed.append("attendees")
         record(action="meeting.changed", actor=by, obj=meeting, fields=changed)
+    return meeting
+
+
+def archive_meeting(*, by: User, meeting: TeamMeeting) -> TeamMeeting:
+    """Hide a meeting (recorded by mistake, or twice); nothing is deleted. Bumps the version,
+    so a form opened before does not bring it back silently."""
+    _same_organisation(by, meeting)
+    with transaction.atomic():
+        updated = TeamMeeting.objects.filter(pk=meeting.pk, archived_at__isnull=True).update(
+            archived_at=timezone.now(), version=F("version") + 1
+        )
+        if updated:
+            record(action="meeting.archived", actor=by, obj=meeting, fields=["archived_at"])
+        meeting.refresh_from_db(fields=["archived_at", "version"])
     return meeting
 
 

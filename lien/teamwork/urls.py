@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:public_id>/meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<uuid:public_id>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<uuid:public_id>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<uuid:public_id>/archive/", views.meeting_archive, name="meeting_archive"),
     path("meetings/<uuid:public_id>/decisions/new/", views.decision_add, name="decision_add"),
     path("meetings/<uuid:public_id>/actions/new/", views.action_add, name="action_add"),
     path("actions/<uuid:public_id>/done/", views.action_done, name="action_done"),

@@ -191,6 +191,15 @@ def meeting_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
+@require_POST
+@policy.require(Perm.MANAGE_MEETINGS)
+def meeting_archive(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    meeting = _meeting_or_404(request, public_id)
+    services.archive_meeting(by=request.user, meeting=meeting)
+    messages.success(request, _("Meeting archived."))
+    return redirect("teamwork:meeting_list", meeting.team.public_id)
+
+
 @policy.require(Perm.MANAGE_MEETINGS)
 def decision_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     meeting = _meeting_or_404(request, public_id)

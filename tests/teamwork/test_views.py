@@ -383,3 +383,20 @@ def test_a_malformed_uuid_is_404(client, coordinator):
     client.force_login(coordinator)
     assert client.get("/team/not-a-uuid/meetings/").status_code == 404
     assert client.get(f"/team/meetings/{uuid.uuid4()}/").status_code == 404
+
+
+def test_an_archived_meeting_leaves_the_list_and_today_but_is_kept(
+    client, coordinator, social_worker, meeting
+):
+    services.add_action_item(by=coordinator, meeting=meeting, text="X", assignee=social_worker)
+    client.force_login(coordinator)
+    url = reverse("teamwork:meeting_archive", args=[meeting.public_id])
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 404  # a second click finds nothing to archive
+    meeting.refresh_from_db()
+    assert meeting.archived_at is not None
+    assert AuditEvent.objects.filter(action="meeting.archived").count() == 1
+    listing = client.get(reverse("teamwork:meeting_list", args=[meeting.team.public_id]))
+    assert list(listing.context["page"].object_list) == []
+    client.force_login(social_worker)
+    assert client.get(reverse("web:today")).context["my_action_items"] == []
