@@ -168,6 +168,7 @@ URLS: dict[str, Rule] = {
     "projects:project_edit": Rule(Perm.MANAGE_PROJECTS, kwargs="project"),
     "projects:project_archive": Rule(Perm.MANAGE_PROJECTS, method="post", kwargs="project"),
     "projects:activity_add": Rule(Perm.MANAGE_PROJECTS, kwargs="project"),
+    "projects:activity_edit": Rule(Perm.MANAGE_PROJECTS, kwargs="project_activity"),
     "projects:attendance": Rule(Perm.MANAGE_PROJECTS, kwargs="project_activity"),
     # Partners.
     "partners:partner_list": Rule(Perm.VIEW_PARTNERS),

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<uuid:public_id>/edit/", views.project_edit, name="project_edit"),
     path("<uuid:public_id>/archive/", views.project_archive, name="project_archive"),
     path("<uuid:public_id>/activities/new/", views.activity_add, name="activity_add"),
+    path("activities/<uuid:public_id>/edit/", views.activity_edit, name="activity_edit"),
     path("activities/<uuid:public_id>/attendance/", views.attendance, name="attendance"),
 ]

@@ -82,7 +82,11 @@ def project_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Project created."))
             return redirect("projects:project_detail", public_id=project.public_id)
-    return render(request, "projects/project_form.html", {"form": form, "new": True})
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "new": True, "project": None, "conflict": None},
+    )
 
 
 @policy.require(Perm.MANAGE_PROJECTS)
@@ -169,7 +173,50 @@ def activity_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Activity added."))
             return redirect("projects:attendance", public_id=activity.public_id)
-    return render(request, "projects/activity_form.html", {"form": form, "project": project})
+    return render(
+        request,
+        "projects/activity_form.html",
+        {"form": form, "project": project, "activity": None, "conflict": None},
+    )
+
+
+@policy.require(Perm.MANAGE_PROJECTS)
+def activity_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Change an activity, typically to write its evaluation afterwards."""
+    activity = _activity_or_404(request, public_id)
+    form = ActivityForm(request.POST or None, instance=activity, project=activity.project)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_activity(
+                by=request.user,
+                activity=Activity.objects.select_related("project").get(pk=activity.pk),
+                version=form.cleaned_data["version"] or 0,
+                data=form.service_data(),
+            )
+        except EditConflict as exc:
+            conflict = keep_typed_values(form, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("projects:project_detail", public_id=activity.project.public_id)
+    return render(
+        request,
+        "projects/activity_form.html",
+        {"form": form, "project": activity.project, "activity": activity, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _activity_or_404(request, public_id: UUID) -> Activity:
+    return policy.get_or_404(
+        Activity.objects.visible_to(request.user)
+        .active()
+        .filter(project__archived_at__isnull=True)
+        .select_related("project"),
+        public_id=public_id,
+    )
 
 
 def _search(request, query: str):
@@ -194,13 +241,7 @@ def attendance(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Who came to an activity: named people the user sees, and anonymous counts. Reading it
     is a read of personal data: audited."""
     user = request.user
-    activity = policy.get_or_404(
-        Activity.objects.visible_to(user)
-        .active()
-        .filter(project__archived_at__isnull=True)
-        .select_related("project"),
-        public_id=public_id,
-    )
+    activity = _activity_or_404(request, public_id)
     visible_people = Person.objects.visible_to(user)
     participations = list(
         Participation.objects.visible_to(user)

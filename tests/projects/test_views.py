@@ -434,3 +434,55 @@ def test_the_person_file_lists_their_projects(client, social_worker, activity, p
     client.force_login(social_worker)
     body = client.get(reverse("people:person_detail", args=[person.public_id])).content.decode()
     assert "Foot du mercredi" in body and "came once" in body
+
+
+# Editing an activity (its evaluation is written afterwards).
+
+
+def activity_data(**overrides):
+    return {"kind": "session", "date": "2026-03-11", "place": "Parc", "evaluation": "", **overrides}
+
+
+def test_the_evaluation_is_written_afterwards(client, social_worker, activity):
+    client.force_login(social_worker)
+    url = reverse("projects:activity_edit", args=[activity.public_id])
+    assert client.get(url).status_code == 200
+    response = client.post(url, activity_data(evaluation="Bonne ambiance", version=1))
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.evaluation == "Bonne ambiance" and activity.version == 2
+    assert AuditEvent.objects.get(action="activity.changed").fields == ["evaluation"]
+
+
+def test_a_stale_activity_edit_answers_409_with_both_versions(client, social_worker, activity):
+    services.update_activity(
+        by=social_worker, activity=activity, version=1, data={"evaluation": "Première"}
+    )
+    client.force_login(social_worker)
+    response = client.post(
+        reverse("projects:activity_edit", args=[activity.public_id]),
+        activity_data(evaluation="Seconde", version=1),
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Première" in body and "Seconde" in body
+    assert Activity.objects.get(pk=activity.pk).evaluation == "Première"
+
+
+def test_moving_an_activity_outside_the_project_is_refused(client, social_worker, activity):
+    client.force_login(social_worker)
+    response = client.post(
+        reverse("projects:activity_edit", args=[activity.public_id]),
+        activity_data(date="2027-01-01", version=1),
+    )
+    assert response.status_code == 200
+    assert Activity.objects.get(pk=activity.pk).date == datetime.date(2026, 3, 11)
+
+
+def test_a_volunteer_or_a_stranger_cannot_edit_an_activity(client, volunteer, stranger, activity):
+    url = reverse("projects:activity_edit", args=[activity.public_id])
+    client.force_login(volunteer)
+    assert client.post(url, activity_data(evaluation="x", version=1)).status_code == 403
+    client.force_login(stranger)
+    assert client.post(url, activity_data(evaluation="x", version=1)).status_code == 404
+    assert Activity.objects.get(pk=activity.pk).evaluation == ""
