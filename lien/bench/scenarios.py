@@ -108,3 +108,37 @@ def audit_person_history(user: User) -> Request:
     """The audit history of the busiest person file (who read or changed it), for an admin."""
     public_id = _busiest_file(generator.bench_user(Role.COORDINATOR))
     return Request(reverse("audit:object_history", args=["people.person", public_id]))
+
+
+@scenario("encounter_form", as_role=Role.SOCIAL_WORKER)
+def encounter_form(user: User) -> Request:
+    """The quick encounter form a street worker opens on their phone."""
+    return Request(reverse("outreach:encounter_new"))
+
+
+class _FreshToken:
+    """A form value that is a new UUID each time it is sent: every timed run of
+    `encounter_submit` records a new encounter instead of replaying the first one."""
+
+    def __str__(self) -> str:
+        import uuid
+
+        return str(uuid.uuid4())
+
+
+@scenario("encounter_submit", as_role=Role.SOCIAL_WORKER, expect_status=302)
+def encounter_submit(user: User) -> Request:
+    """A typical anonymous encounter posted: three young men 18–21, one theme if any."""
+    from lien.access import policy
+    from lien.accounts.models import Team
+    from lien.outreach.models import Theme
+
+    team = policy.outreach_teams(user, Team.objects.all()).order_by("pk").first()
+    if team is None:
+        raise LookupError("the social worker belongs to no team: generate the organisation first")
+    data = {"client_token": _FreshToken(), "team": str(team.public_id), "kind": "street"}
+    data["count_18-21_m"] = "3"
+    theme = Theme.objects.visible_to(user).order_by("pk").first()
+    if theme is not None:
+        data["themes"] = [str(theme.public_id)]
+    return Request(reverse("outreach:encounter_new"), method="POST", data=data)

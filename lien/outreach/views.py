@@ -3,7 +3,7 @@
 import uuid
 
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +24,15 @@ from lien.outreach.forms import (
     QuickPersonForm,
     new_token,
 )
-from lien.outreach.models import Encounter, Passage, Place, Presence, Territory, Theme
+from lien.outreach.models import (
+    AnonymousCount,
+    Encounter,
+    Passage,
+    Place,
+    Presence,
+    Territory,
+    Theme,
+)
 from lien.people import services as people_services
 from lien.people.models import Person
 
@@ -49,6 +57,20 @@ def _current_presence(user) -> Presence | None:
     )
 
 
+_counted = Subquery(
+    AnonymousCount.objects.filter(encounter=OuterRef("pk"))
+    .values("encounter")
+    .annotate(total=Sum("count"))
+    .values("total")
+)
+_named = Subquery(
+    Encounter.persons.through.objects.filter(encounter=OuterRef("pk"))
+    .values("encounter")
+    .annotate(total=Count("pk"))
+    .values("total")
+)
+
+
 @policy.require(Perm.VIEW_OUTREACH)
 def home(request: HttpRequest) -> HttpResponse:
     """My team's street work: the presence under way, recent presences and encounters."""
@@ -57,7 +79,8 @@ def home(request: HttpRequest) -> HttpResponse:
         Encounter.objects.visible_to(user)
         .active()
         .select_related("place", "team")
-        .annotate(people=Sum("counts__count"), named=Count("persons", distinct=True))
+        # Subqueries: summing through a join with the named persons would count twice.
+        .annotate(people=_counted, named=_named)
         .order_by("-occurred_at", "-pk")[:RECENT]
     )
     presences = (

@@ -263,3 +263,20 @@ def test_named_encounters_appear_on_the_timeline_of_those_who_see_them(
     client.force_login(social_worker)
     page = client.get(reverse("people:person_detail", args=[person.public_id]))
     assert page.status_code == 200
+
+
+def test_the_list_counts_people_once_when_an_encounter_also_names_people(
+    client, social_worker, team
+):
+    named = [create_person(by=social_worker, team=team, data={"nickname": n}) for n in ("A", "B")]
+    services.record_encounter(
+        by=social_worker,
+        team=team,
+        client_token=uuid.uuid4(),
+        occurred_at=timezone.now(),
+        persons=named,
+        counts=[Cell("18-21", "M", 3), Cell("15-17", "F", 1)],
+    )
+    client.force_login(social_worker)
+    encounter = client.get(reverse("outreach:home")).context["encounters"][0]
+    assert (encounter.people, encounter.named) == (4, 2)
