@@ -33,7 +33,7 @@ def _active_teams_field(teams):
     field = forms.ModelChoiceField(
         label=_("Team"), queryset=teams, to_field_name="public_id", empty_label=None
     )
-    if len(teams) == 1:
+    if len(teams) <= 1:
         field.widget = forms.HiddenInput()
     return field
 

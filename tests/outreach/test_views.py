@@ -280,3 +280,12 @@ def test_the_list_counts_people_once_when_an_encounter_also_names_people(
     client.force_login(social_worker)
     encounter = client.get(reverse("outreach:home")).context["encounters"][0]
     assert (encounter.people, encounter.named) == (4, 2)
+
+
+def test_a_worker_in_no_team_is_told_so_and_nothing_is_written(client, make_user, organisation):
+    loner = make_user(Role.SOCIAL_WORKER, organisation=organisation)
+    client.force_login(loner)
+    response = _post(client, **{"count_18-21_m": "2"})
+    assert response.status_code == 200
+    assert "no team doing street work" in response.text
+    assert not Encounter.objects.exists()
