@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from lien.access import policy
 from lien.access.policy import Perm
 from lien.accounts.models import Team
+from lien.audit.services import record
 from lien.outreach import services
 from lien.outreach.forms import (
     EncounterForm,
@@ -168,6 +169,7 @@ def _search(request, visible_people):
     if not (search.is_valid() and search.cleaned_data["q"]):
         return search, []
     query = search.cleaned_data["q"]
+    record(action="person.searched", actor=request.user, object_type="people.person")
     results = visible_people.filter(
         Q(nickname__icontains=query) | Q(first_name__icontains=query), archived_at__isnull=True
     ).order_by("nickname", "pk")[:SEARCH_RESULTS]

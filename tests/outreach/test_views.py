@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lien.accounts.models import Role
+from lien.audit.models import AuditEvent
 from lien.casework import timeline
 from lien.casework.models import FollowUp
 from lien.outreach import services
@@ -188,6 +189,7 @@ def test_the_search_finds_people_by_nickname_without_javascript(client, social_w
     client.force_login(social_worker)
     response = client.get(NEW + "?q=mom")
     assert response.context["results"] == [momo]
+    assert AuditEvent.objects.filter(action="person.searched", actor=social_worker).exists()
     assert f"person={momo.public_id}" in response.text
 
 
