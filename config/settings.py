@@ -323,9 +323,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_secret_paths": {"()": "lien.core.logging.RedactSecretPaths"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_secret_paths"]}
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secret_paths"]}},
     "root": {"handlers": ["console"], "level": env("LIEN_LOG_LEVEL", "WARNING")},
     # At the source too, so that any handler added later (a log shipper) never sees a token.
     "loggers": {"django.request": {"filters": ["redact_secret_paths"]}},

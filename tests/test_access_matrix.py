@@ -29,9 +29,9 @@ from lien.outreach import services as outreach_services
 from lien.outreach.models import Territory
 from lien.partners import services as partner_services
 from lien.partners.models import Partner
-from lien.projects import services as project_services
 from lien.people.merging import merge_persons
 from lien.people.services import add_identity_document, add_relation, create_person
+from lien.projects import services as project_services
 from lien.teamwork import services as teamwork_services
 from tests.factories import ALL_ROLES, TeamFactory
 
