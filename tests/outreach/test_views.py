@@ -287,6 +287,7 @@ def test_the_list_counts_people_once_when_an_encounter_also_names_people(
 def test_a_worker_in_no_team_is_told_so_and_nothing_is_written(client, make_user, organisation):
     loner = make_user(Role.SOCIAL_WORKER, organisation=organisation)
     client.force_login(loner)
+    client.cookies["django_language"] = "en"
     response = _post(client, **{"count_18-21_m": "2"})
     assert response.status_code == 200
     assert "no team doing street work" in response.text

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from lien.audit.models import AuditEvent
 from lien.core.versioning import EditConflict
@@ -27,9 +28,10 @@ def test_creating_a_project_records_the_field_names_only(project):
 
 
 def test_the_public_defaults_to_young_people(social_worker, team):
-    project = services.create_project(
-        by=social_worker, team=team, data={"title": "Sortie", "starts_on": START}
-    )
+    with translation.override("en"):
+        project = services.create_project(
+            by=social_worker, team=team, data={"title": "Sortie", "starts_on": START}
+        )
     assert project.public == "Young people aged 15 to 25"
 
 
