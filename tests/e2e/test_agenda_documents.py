@@ -73,7 +73,8 @@ def test_an_appointment_typed_on_a_phone_shows_in_the_week_and_the_calendar_link
     page.screenshot(path=SCREENSHOTS / "lien-360-calendar-link.png", full_page=True)
     feed = page.request.get(address)
     assert feed.status == 200
-    assert "Appointment (Lien)" in feed.text() and "CPAS" not in feed.text()
+    # The feed speaks its owner's language (French by default) and names nobody.
+    assert "Rendez-vous (Lien)" in feed.text() and "CPAS" not in feed.text()
 
 
 def test_a_document_added_and_downloaded_at_a_desk(

@@ -67,7 +67,7 @@ def test_a_round_in_the_street_on_a_phone(new_context, live_server, social_worke
 
     # 3. A mixed group, one of them behind "more ages and genders".
     page.fill("input[name='count_15-17_f']", "2")
-    page.locator("details summary", has_text=re.compile("More|Plus")).first.click()
+    page.locator("details:has(input[name='count_lt15_u']) > summary").click()
     page.fill("input[name='count_lt15_u']", "1")
     page.click(SAVE)
     page.wait_for_url("**/outreach/encounters/new/?saved=1")
