@@ -1,19 +1,16 @@
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from lien.access import policy
 from lien.access.policy import Perm
-from lien.accounts.models import User
-from lien.casework import services, timeline
+from lien.casework import choices, services, timeline
 from lien.casework.forms import JournalEntryForm, ProcedureForm
 from lien.casework.models import Procedure
-from lien.core.versioning import EditConflict, keep_typed_values
-from lien.partners.models import Partner
+from lien.core.versioning import save_versioned
 from lien.people import services as people_services
 from lien.people.models import Person
 
@@ -26,22 +23,6 @@ def _writable_person_or_404(request, public_id: UUID) -> Person:
     """A file that takes new records: not one merged into another (404, its records moved)."""
     return policy.get_or_404(
         Person.objects.visible_to(request.user).not_merged(), public_id=public_id
-    )
-
-
-def _partners(request, current=None):
-    """Active partners, and the one the record already names even if archived since: an
-    edit must not fail because a partner left the directory."""
-    visible = Partner.objects.visible_to(request.user)
-    keep = Q(pk=current.partner_id) if current is not None and current.partner_id else Q()
-    return visible.filter(Q(archived_at__isnull=True) | keep).order_by("name")
-
-
-def _colleagues(request, current_id=None):
-    """Active colleagues, and the one a record already names even if deactivated since."""
-    keep = Q(pk=current_id) if current_id else Q(pk__in=[])
-    return User.objects.filter(
-        Q(is_active=True) | keep, organisation_id=request.user.organisation_id
     )
 
 
@@ -78,8 +59,8 @@ def procedure_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     person = _writable_person_or_404(request, public_id)
     form = ProcedureForm(
         request.POST or None,
-        colleagues=_colleagues(request),
-        partners=_partners(request),
+        colleagues=choices.colleagues(request.user),
+        partners=choices.partners(request.user),
         initial={"responsible": request.user.public_id},
     )
     if request.method == "POST" and form.is_valid():
@@ -101,23 +82,22 @@ def procedure_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = ProcedureForm(
         request.POST or None,
         instance=procedure,
-        colleagues=_colleagues(request, procedure.responsible_id),
-        partners=_partners(request, procedure),
+        colleagues=choices.colleagues(request.user, procedure.responsible_id),
+        partners=choices.partners(request.user, procedure),
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_procedure(
-                by=request.user,
-                procedure=Procedure.objects.get(pk=procedure.pk),
-                version=form.cleaned_data["version"] or 0,
-                data=form.service_data(),
-            )
-        except EditConflict as exc:
-            conflict = keep_typed_values(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("people:person_detail", public_id=procedure.person.public_id)
+    saved, conflict = save_versioned(
+        request,
+        form,
+        lambda version: services.update_procedure(
+            by=request.user,
+            procedure=Procedure.objects.get(pk=procedure.pk),
+            version=version,
+            data=form.service_data(),
+        ),
+    )
+    if saved:
+        messages.success(request, _("Changes saved."))
+        return redirect("people:person_detail", public_id=procedure.person.public_id)
     return render(
         request,
         "casework/procedure_form.html",

@@ -22,7 +22,7 @@ from lien.casework.forms_pathways import (
     steps_from,
 )
 from lien.casework.models import FollowUp, PathwayTemplate
-from lien.core.versioning import EditConflict, keep_typed_values
+from lien.core.versioning import save_versioned
 from lien.people.models import Person
 
 
@@ -67,23 +67,24 @@ def pathway_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     form = PathwayForm(request.POST or None, instance=template, teams=_teams(request))
     steps = live_steps_formset(request.POST or None, template)
-    conflict = None
-    if request.method == "POST" and form.is_valid() and steps.is_valid():
-        try:
-            services_pathways.update_pathway(
+    saved, conflict = False, None
+    if request.method != "POST" or steps.is_valid():
+        saved, conflict = save_versioned(
+            request,
+            form,
+            lambda version: services_pathways.update_pathway(
                 by=request.user,
                 template=PathwayTemplate.objects.get(pk=template.pk),
-                version=form.cleaned_data["version"] or 0,
+                version=version,
                 name=form.cleaned_data["name"],
                 event=form.cleaned_data["event"],
                 team=form.cleaned_data["team"],
                 steps=steps_from(steps),
-            )
-        except EditConflict as exc:
-            conflict = keep_typed_values(form, exc)
-        else:
-            messages.success(request, _("Pathway saved."))
-            return redirect("casework:pathway_list")
+            ),
+        )
+    if saved:
+        messages.success(request, _("Pathway saved."))
+        return redirect("casework:pathway_list")
     return render(
         request,
         "casework/pathway_form.html",
@@ -142,21 +143,20 @@ def follow_up_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not policy.teams_for_follow_up(request.user, Team.objects.filter(pk=follow_up.team_id)):
         raise policy.PermissionDenied
     form = EndFollowUpForm(request.POST or None, instance=follow_up)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_followups.end_follow_up(
-                by=request.user,
-                follow_up=FollowUp.objects.get(pk=follow_up.pk),
-                version=form.cleaned_data["version"] or 0,
-                on=form.cleaned_data["ended_on"],
-                reason=form.cleaned_data["end_reason"],
-            )
-        except EditConflict as exc:
-            conflict = keep_typed_values(form, exc)
-        else:
-            messages.success(request, _("Follow-up ended."))
-            return redirect("people:person_detail", public_id=follow_up.person.public_id)
+    saved, conflict = save_versioned(
+        request,
+        form,
+        lambda version: services_followups.end_follow_up(
+            by=request.user,
+            follow_up=FollowUp.objects.get(pk=follow_up.pk),
+            version=version,
+            on=form.cleaned_data["ended_on"],
+            reason=form.cleaned_data["end_reason"],
+        ),
+    )
+    if saved:
+        messages.success(request, _("Follow-up ended."))
+        return redirect("people:person_detail", public_id=follow_up.person.public_id)
     return render(
         request,
         "casework/follow_up_form.html",

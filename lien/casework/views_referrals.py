@@ -4,7 +4,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lien.access import policy
 from lien.access.policy import Perm
-from lien.accounts.models import User
+from lien.casework import choices
 from lien.casework import services_referrals as services
 from lien.casework.forms_referrals import (
     CircleMemberForm,
@@ -22,8 +21,7 @@ from lien.casework.forms_referrals import (
     ReferralForm,
 )
 from lien.casework.models import CircleMember, Consent, Referral
-from lien.core.versioning import EditConflict, keep_typed_values
-from lien.partners.models import Partner
+from lien.core.versioning import save_versioned
 from lien.people import services as people_services
 from lien.people.models import Person
 
@@ -33,14 +31,6 @@ def _person_or_404(request, public_id: UUID) -> Person:
     return policy.get_or_404(
         Person.objects.visible_to(request.user).not_merged(), public_id=public_id
     )
-
-
-def _partners(request, current=None):
-    """Active partners, and the one the record already names even if archived since: an
-    edit must not fail because a partner left the directory."""
-    visible = Partner.objects.visible_to(request.user)
-    keep = Q(pk=current.partner_id) if current is not None and current.partner_id else Q()
-    return visible.filter(Q(archived_at__isnull=True) | keep).order_by("name")
 
 
 def _back_to(person: Person):
@@ -57,7 +47,7 @@ def referral_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     person = _person_or_404(request, public_id)
     form = ReferralForm(
         request.POST or None,
-        partners=_partners(request),
+        partners=choices.partners(request.user),
         may_override=policy.has_perm(request.user, Perm.OVERRIDE_CONSENT),
     )
     if request.method == "POST" and form.is_valid():
@@ -90,22 +80,19 @@ def referral_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "GET":
         people_services.record_file_read(by=request.user, person=referral.person)
     form = ReferralAnswerForm(request.POST or None, instance=referral)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.answer_referral(
-                by=request.user,
-                referral=Referral.objects.get(pk=referral.pk),
-                version=form.cleaned_data["version"] or 0,
-                data=form.service_data(),
-            )
-        except EditConflict as exc:
-            conflict = keep_typed_values(form, exc)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return _back_to(referral.person)
+    saved, conflict = save_versioned(
+        request,
+        form,
+        lambda version: services.answer_referral(
+            by=request.user,
+            referral=Referral.objects.get(pk=referral.pk),
+            version=version,
+            data=form.service_data(),
+        ),
+    )
+    if saved:
+        messages.success(request, _("Changes saved."))
+        return _back_to(referral.person)
     return render(
         request,
         "casework/referral_answer.html",
@@ -117,7 +104,7 @@ def referral_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @policy.require(Perm.MANAGE_REFERRALS)
 def consent_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     person = _person_or_404(request, public_id)
-    form = ConsentForm(request.POST or None, partners=_partners(request))
+    form = ConsentForm(request.POST or None, partners=choices.partners(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.record_consent(
@@ -149,19 +136,13 @@ def consent_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _back_to(consent.person)
 
 
-def _colleagues(request, current_id=None):
-    """Active colleagues, and the one a record already names even if deactivated since."""
-    keep = Q(pk=current_id) if current_id else Q(pk__in=[])
-    return User.objects.filter(
-        Q(is_active=True) | keep, organisation_id=request.user.organisation_id
-    )
-
-
 @policy.require(Perm.MANAGE_CIRCLE)
 def circle_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     person = _person_or_404(request, public_id)
     form = CircleMemberForm(
-        request.POST or None, partners=_partners(request), colleagues=_colleagues(request)
+        request.POST or None,
+        partners=choices.partners(request.user),
+        colleagues=choices.colleagues(request.user),
     )
     if request.method == "POST" and form.is_valid():
         services.add_to_circle(by=request.user, person=person, data=form.service_data())
@@ -183,23 +164,22 @@ def circle_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = CircleMemberForm(
         request.POST or None,
         instance=member,
-        partners=_partners(request, member),
-        colleagues=_colleagues(request, member.colleague_id),
+        partners=choices.partners(request.user, member),
+        colleagues=choices.colleagues(request.user, member.colleague_id),
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_circle_member(
-                by=request.user,
-                member=CircleMember.objects.get(pk=member.pk),
-                version=form.cleaned_data["version"] or 0,
-                data=form.service_data(),
-            )
-        except EditConflict as exc:
-            conflict = keep_typed_values(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return _back_to(member.person)
+    saved, conflict = save_versioned(
+        request,
+        form,
+        lambda version: services.update_circle_member(
+            by=request.user,
+            member=CircleMember.objects.get(pk=member.pk),
+            version=version,
+            data=form.service_data(),
+        ),
+    )
+    if saved:
+        messages.success(request, _("Changes saved."))
+        return _back_to(member.person)
     return render(
         request,
         "casework/circle_form.html",

@@ -40,3 +40,23 @@ def keep_typed_values(form, conflict: EditConflict):
     form.data = form.data.copy()
     form.data["version"] = conflict.current.version
     return conflict.current
+
+
+def save_versioned(request, form, write) -> tuple[bool, object | None]:
+    """The edit view's save step: for a valid POST, call `write(version)` (one service call).
+
+    Returns (saved, conflict). On a stale version the form keeps what was typed and `conflict`
+    is the saved record, for the 409 page; a service's ValidationError becomes a form error.
+    """
+    from django.core.exceptions import ValidationError
+
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        write(form.cleaned_data.get("version") or 0)
+    except EditConflict as exc:
+        return False, keep_typed_values(form, exc)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False, None
+    return True, None
