@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lien.access import policy
 from lien.access.policy import Perm
-from lien.core.versioning import EditConflict, keep_typed_values
+from lien.core.versioning import save_versioned
 from lien.partners import importing, services
 from lien.partners.forms import ContactForm, ImportForm, PartnerForm, SearchForm
 from lien.partners.models import Partner, PartnerContact
@@ -106,23 +106,20 @@ def partner_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def partner_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     partner = _partner_or_404(request, public_id, active=True)
     form = PartnerForm(request.POST or None, instance=partner)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_partner(
-                by=request.user,
-                # The form wrote its values on `partner`: save from a fresh copy.
-                partner=Partner.objects.get(pk=partner.pk),
-                version=form.cleaned_data["version"] or 0,
-                data=form.service_data(),
-            )
-        except EditConflict as exc:
-            conflict = keep_typed_values(form, exc)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("partners:partner_detail", public_id=partner.public_id)
+    saved, conflict = save_versioned(
+        request,
+        form,
+        lambda version: services.update_partner(
+            by=request.user,
+            # The form wrote its values on `partner`: save from a fresh copy.
+            partner=Partner.objects.get(pk=partner.pk),
+            version=version,
+            data=form.service_data(),
+        ),
+    )
+    if saved:
+        messages.success(request, _("Changes saved."))
+        return redirect("partners:partner_detail", public_id=partner.public_id)
     return render(
         request,
         "partners/partner_form.html",
@@ -157,20 +154,19 @@ def contact_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def contact_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     contact = _contact_or_404(request, public_id)
     form = ContactForm(request.POST or None, instance=contact)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_contact(
-                by=request.user,
-                contact=PartnerContact.objects.get(pk=contact.pk),
-                version=form.cleaned_data["version"] or 0,
-                data=form.service_data(),
-            )
-        except EditConflict as exc:
-            conflict = keep_typed_values(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("partners:partner_detail", public_id=contact.partner.public_id)
+    saved, conflict = save_versioned(
+        request,
+        form,
+        lambda version: services.update_contact(
+            by=request.user,
+            contact=PartnerContact.objects.get(pk=contact.pk),
+            version=version,
+            data=form.service_data(),
+        ),
+    )
+    if saved:
+        messages.success(request, _("Changes saved."))
+        return redirect("partners:partner_detail", public_id=contact.partner.public_id)
     return render(
         request,
         "partners/contact_form.html",

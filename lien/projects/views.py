@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from lien.access import policy
 from lien.access.policy import Perm
 from lien.accounts.models import Team
-from lien.core.versioning import EditConflict, keep_typed_values
+from lien.core.versioning import save_versioned
 from lien.partners.models import Partner
 from lien.people.models import Person
 from lien.projects import chart, services
@@ -98,23 +98,20 @@ def project_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         teams=_teams(request),
         partners=_partners(request, project),
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_project(
-                by=request.user,
-                project=CollectiveProject.objects.get(pk=project.pk),
-                version=form.cleaned_data["version"] or 0,
-                data=form.service_data(),
-                partners=form.cleaned_data["partners"],
-            )
-        except EditConflict as exc:
-            conflict = keep_typed_values(form, exc)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("projects:project_detail", public_id=project.public_id)
+    saved, conflict = save_versioned(
+        request,
+        form,
+        lambda version: services.update_project(
+            by=request.user,
+            project=CollectiveProject.objects.get(pk=project.pk),
+            version=version,
+            data=form.service_data(),
+            partners=form.cleaned_data["partners"],
+        ),
+    )
+    if saved:
+        messages.success(request, _("Changes saved."))
+        return redirect("projects:project_detail", public_id=project.public_id)
     return render(
         request,
         "projects/project_form.html",
@@ -185,22 +182,19 @@ def activity_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Change an activity, typically to write its evaluation afterwards."""
     activity = _activity_or_404(request, public_id)
     form = ActivityForm(request.POST or None, instance=activity, project=activity.project)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_activity(
-                by=request.user,
-                activity=Activity.objects.select_related("project").get(pk=activity.pk),
-                version=form.cleaned_data["version"] or 0,
-                data=form.service_data(),
-            )
-        except EditConflict as exc:
-            conflict = keep_typed_values(form, exc)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("projects:project_detail", public_id=activity.project.public_id)
+    saved, conflict = save_versioned(
+        request,
+        form,
+        lambda version: services.update_activity(
+            by=request.user,
+            activity=Activity.objects.select_related("project").get(pk=activity.pk),
+            version=version,
+            data=form.service_data(),
+        ),
+    )
+    if saved:
+        messages.success(request, _("Changes saved."))
+        return redirect("projects:project_detail", public_id=activity.project.public_id)
     return render(
         request,
         "projects/activity_form.html",
