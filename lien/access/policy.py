@@ -35,7 +35,18 @@ class Perm:
     WRITE_LIAISON_NOTES = "casework.write_liaison_notes"
     ADD_ENCOUNTERS = "outreach.add_encounters"
     VIEW_OUTREACH = "outreach.view"  # the team's presences, encounters and anonymous counts
-    MANAGE_TERRITORIES = "outreach.manage_territories"  # neighbourhoods and places
+    # The street-work vocabularies: neighbourhoods, places and themes (organisation admins and
+    # coordinators).
+    MANAGE_TERRITORIES = "outreach.manage_territories"
+    # Change or archive presences, encounters and drop-in visits afterwards (see
+    # outreach_record_editable): one's own at any time, or any of one's teams'.
+    EDIT_OWN_OUTREACH = "outreach.edit_own"
+    EDIT_TEAM_OUTREACH = "outreach.edit_team"
+    # Mediations of conflicts in public space: read and record (they name people and describe
+    # conflicts, so not field volunteers).
+    RECORD_MEDIATIONS = "outreach.mediations"
+    # The kinds of daily counters (showers, coffees…) an organisation's teams fill in.
+    MANAGE_COUNTERS = "outreach.manage_counters"
     MANAGE_TEAM_SETTINGS = "accounts.manage_team_settings"
     MANAGE_REFERRALS = "casework.manage_referrals"  # referrals and the consents they rely on
     OVERRIDE_CONSENT = (
@@ -77,6 +88,8 @@ _CASEWORK = frozenset(
         Perm.MANAGE_PROCEDURES,
         Perm.ADD_ENCOUNTERS,
         Perm.VIEW_OUTREACH,
+        Perm.EDIT_OWN_OUTREACH,
+        Perm.RECORD_MEDIATIONS,
         Perm.MANAGE_REFERRALS,
         Perm.VIEW_CIRCLE,
         Perm.MANAGE_CIRCLE,
@@ -101,6 +114,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_AUDIT,
             Perm.MANAGE_PATHWAYS,
             Perm.MANAGE_CUSTOM_FIELDS,
+            Perm.MANAGE_TERRITORIES,
+            Perm.MANAGE_COUNTERS,
         }
     ),
     Role.COORDINATOR: _CASEWORK
@@ -111,6 +126,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         Perm.MANAGE_PATHWAYS,
         Perm.EXPORT_PERSONS,
         Perm.MANAGE_TERRITORIES,
+        Perm.EDIT_TEAM_OUTREACH,
+        Perm.MANAGE_COUNTERS,
     },
     Role.SOCIAL_WORKER: _CASEWORK,
     Role.HOUSE_MANAGER: frozenset(
@@ -388,6 +405,65 @@ def outreach_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
     if not has_perm(user, Perm.VIEW_OUTREACH):
         return queryset.none()
     return queryset.filter(team_id__in=_team_ids(user), organisation_id=user.organisation_id)
+
+
+def observations_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Observations of the user's teams: anonymous, so the whole team sees them (field
+    volunteers included)."""
+    return outreach_visible_to(user, queryset)
+
+
+def mediations_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Mediations of the user's teams, to those who record them; the people named on one are
+    shown only when the user sees them (`persons_visible_to`)."""
+    if not has_perm(user, Perm.RECORD_MEDIATIONS):
+        return queryset.none()
+    return queryset.filter(team_id__in=_team_ids(user), organisation_id=user.organisation_id)
+
+
+def counter_types_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Daily counter types: all the organisation's (archived included) to those who configure
+    them; to the street-work roles, the live ones of every team and of their teams."""
+    from django.db.models import Q
+
+    if has_perm(user, Perm.MANAGE_COUNTERS):
+        return queryset.filter(organisation_id=user.organisation_id)
+    if not has_perm(user, Perm.VIEW_OUTREACH):
+        return queryset.none()
+    return queryset.filter(
+        Q(team__isnull=True) | Q(team_id__in=_team_ids(user)),
+        organisation_id=user.organisation_id,
+        archived_at__isnull=True,
+    )
+
+
+def daily_counts_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Daily counts of the user's teams (anonymous figures: the whole team sees them)."""
+    return outreach_visible_to(user, queryset)
+
+
+def outreach_record_editable(user, record) -> bool:
+    """May the user change or archive this presence, encounter or drop-in visit?
+
+    Coordinators: any of their teams' records (they correct the team's figures). Social
+    workers: the ones they recorded. Field volunteers: the ones they recorded, on the day they
+    recorded them (Brussels time) — a slip is put right on the spot; later, a colleague with
+    more rights does it, since the figures may already be in a report.
+    """
+    from django.utils import timezone
+
+    perms = permissions_of(user)
+    if Perm.ADD_ENCOUNTERS not in perms or record.organisation_id != user.organisation_id:
+        return False
+    if not _team_ids(user).filter(team_id=record.team_id).exists():
+        return False
+    if Perm.EDIT_TEAM_OUTREACH in perms:
+        return True
+    if record.created_by_id != user.pk:
+        return False
+    if Perm.EDIT_OWN_OUTREACH in perms:
+        return True
+    return timezone.localdate(record.created_at) == timezone.localdate()
 
 
 def outreach_teams(user, queryset: models.QuerySet) -> models.QuerySet:
