@@ -316,6 +316,12 @@ LIEN_OUTREACH_AGE_BANDS = [
 ]
 LIEN_OUTREACH_COMMON_AGE_BANDS = ["15-17", "18-21", "22-25"]
 LIEN_OUTREACH_MAX_COUNT = envint("LIEN_OUTREACH_MAX_COUNT", 50)
+# The street-work map's tile server (a URL template such as
+# https://tile.example.org/{z}/{x}/{y}.png) and the attribution its licence asks for. Empty: no
+# map tiles, the page lists the places with their counts; the map page's CSP then allows no
+# other image host.
+LIEN_MAP_TILE_URL = env("LIEN_MAP_TILE_URL", "")
+LIEN_MAP_ATTRIBUTION = env("LIEN_MAP_ATTRIBUTION", "")
 
 LIEN_BENCH_DATABASE_URL = env("LIEN_BENCH_DATABASE_URL")
 

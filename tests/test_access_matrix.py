@@ -8,6 +8,7 @@ someone decides who may reach it. The tests then check, for every URL:
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -26,7 +27,7 @@ from lien.casework import (
 from lien.casework.services import create_procedure
 from lien.customfields.services import define_field
 from lien.outreach import services as outreach_services
-from lien.outreach.models import Territory
+from lien.outreach.models import Place, Territory, Theme
 from lien.partners import services as partner_services
 from lien.partners.models import Partner
 from lien.people.merging import merge_persons
@@ -47,6 +48,8 @@ class Rule:
 
 
 PUBLIC, SELF, BLOCKED = "public", "self", "blocked"
+# A street-work record another social worker recorded: only coordinators may change it.
+NOT_THE_AUTHOR = ((Role.SOCIAL_WORKER, 403), (Role.FIELD_VOLUNTEER, 403))
 HOUR = datetime.timedelta(hours=1)
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
@@ -189,6 +192,37 @@ URLS: dict[str, Rule] = {
     "outreach:encounter_new": Rule(Perm.ADD_ENCOUNTERS),
     "outreach:person_quick_create": Rule(Perm.CREATE_PERSONS, method="post"),
     "outreach:passage_new": Rule(Perm.ADD_ENCOUNTERS),
+    # Changing a record afterwards: coordinators any of their teams', social workers their own
+    # (the world's records are another social worker's), volunteers their own that same day.
+    "outreach:presence_edit": Rule(
+        Perm.ADD_ENCOUNTERS, kwargs="presence", overrides=NOT_THE_AUTHOR
+    ),
+    "outreach:presence_archive": Rule(Perm.ADD_ENCOUNTERS, method="post", kwargs="presence"),
+    "outreach:encounter_edit": Rule(
+        Perm.ADD_ENCOUNTERS, kwargs="encounter", overrides=NOT_THE_AUTHOR
+    ),
+    "outreach:encounter_archive": Rule(Perm.ADD_ENCOUNTERS, method="post", kwargs="encounter"),
+    "outreach:passage_edit": Rule(Perm.ADD_ENCOUNTERS, kwargs="passage", overrides=NOT_THE_AUTHOR),
+    "outreach:passage_archive": Rule(Perm.ADD_ENCOUNTERS, method="post", kwargs="passage"),
+    "outreach:overview": Rule(Perm.VIEW_OUTREACH),
+    "outreach:territory_page": Rule(Perm.VIEW_OUTREACH, kwargs="territory"),
+    "outreach:place_page": Rule(Perm.VIEW_OUTREACH, kwargs="place"),
+    "outreach:map": Rule(Perm.VIEW_OUTREACH),
+    "outreach:territory_list": Rule(Perm.MANAGE_TERRITORIES),
+    "outreach:territory_create": Rule(Perm.MANAGE_TERRITORIES),
+    "outreach:territory_edit": Rule(Perm.MANAGE_TERRITORIES, kwargs="territory"),
+    "outreach:territory_archive": Rule(Perm.MANAGE_TERRITORIES, method="post", kwargs="territory"),
+    "outreach:territory_restore": Rule(Perm.MANAGE_TERRITORIES, method="post", kwargs="territory"),
+    "outreach:place_list": Rule(Perm.MANAGE_TERRITORIES),
+    "outreach:place_create": Rule(Perm.MANAGE_TERRITORIES),
+    "outreach:place_edit": Rule(Perm.MANAGE_TERRITORIES, kwargs="place"),
+    "outreach:place_archive": Rule(Perm.MANAGE_TERRITORIES, method="post", kwargs="place"),
+    "outreach:place_restore": Rule(Perm.MANAGE_TERRITORIES, method="post", kwargs="place"),
+    "outreach:theme_list": Rule(Perm.MANAGE_TERRITORIES),
+    "outreach:theme_create": Rule(Perm.MANAGE_TERRITORIES),
+    "outreach:theme_edit": Rule(Perm.MANAGE_TERRITORIES, kwargs="theme"),
+    "outreach:theme_archive": Rule(Perm.MANAGE_TERRITORIES, method="post", kwargs="theme"),
+    "outreach:theme_restore": Rule(Perm.MANAGE_TERRITORIES, method="post", kwargs="theme"),
     # Team work: meetings and daily reports; the liaison board also for house managers.
     "teamwork:home": Rule(Perm.USE_LIAISON),
     "teamwork:meeting_list": Rule(Perm.VIEW_TEAMWORK, kwargs="team"),
@@ -311,13 +345,35 @@ def world(organisation, make_user):
     daily_report = teamwork_services.create_daily_report(
         by=target, team=team, day=datetime.date(2026, 1, 6), handover="Calme", partners=[partner]
     )
-    presence = outreach_services.start_presence(
+    territory = Territory.objects.create(organisation=organisation, name_fr="Heyvaert")
+    place = Place.objects.create(organisation=organisation, territory=territory, name="Parc")
+    theme = Theme.objects.create(
+        organisation=organisation,
+        code="housing",
+        label_fr="Logement",
+        label_nl="Huisvesting",
+        label_en="Housing",
+    )
+    presence = outreach_services.start_presence(by=target, team=team, territory=territory)
+    encounter, _created = outreach_services.record_encounter(
         by=target,
         team=team,
-        territory=Territory.objects.create(organisation=organisation, name_fr="Heyvaert"),
+        client_token=uuid.uuid4(),
+        occurred_at=presence.started_at,
+        place=place,
+        counts=[outreach_services.Cell("18-21", "M", 2)],
+        themes=[theme],
+    )
+    passage, _created = outreach_services.record_passage(
+        by=target, team=team, client_token=uuid.uuid4(), occurred_at=presence.started_at
     )
     return {
         "presence": {"public_id": presence.public_id},
+        "territory": {"public_id": territory.public_id},
+        "place": {"public_id": place.public_id},
+        "theme": {"public_id": theme.public_id},
+        "encounter": {"public_id": encounter.public_id},
+        "passage": {"public_id": passage.public_id},
         "meeting": {"public_id": meeting.public_id},
         "action_item": {"public_id": action_item.public_id},
         "daily_report": {"public_id": daily_report.public_id},

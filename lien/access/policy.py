@@ -442,7 +442,7 @@ def daily_counts_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
     return outreach_visible_to(user, queryset)
 
 
-def outreach_record_editable(user, record) -> bool:
+def outreach_record_editable(user, record, *, team_ids=None) -> bool:
     """May the user change or archive this presence, encounter or drop-in visit?
 
     Coordinators: any of their teams' records (they correct the team's figures). Social
@@ -455,7 +455,10 @@ def outreach_record_editable(user, record) -> bool:
     perms = permissions_of(user)
     if Perm.ADD_ENCOUNTERS not in perms or record.organisation_id != user.organisation_id:
         return False
-    if not _team_ids(user).filter(team_id=record.team_id).exists():
+    # `team_ids`: the user's teams, read once by a page that asks for many records.
+    if team_ids is None:
+        team_ids = outreach_team_ids(user)
+    if record.team_id not in team_ids:
         return False
     if Perm.EDIT_TEAM_OUTREACH in perms:
         return True
@@ -464,6 +467,11 @@ def outreach_record_editable(user, record) -> bool:
     if Perm.EDIT_OWN_OUTREACH in perms:
         return True
     return timezone.localdate(record.created_at) == timezone.localdate()
+
+
+def outreach_team_ids(user) -> set[int]:
+    """The ids of the user's teams, for `outreach_record_editable` over a list."""
+    return set(_team_ids(user).values_list("team_id", flat=True))
 
 
 def outreach_teams(user, queryset: models.QuerySet) -> models.QuerySet:

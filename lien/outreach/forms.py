@@ -222,6 +222,13 @@ class PassageForm(ReasonableDatesMixin, forms.Form):
         required=False,
         widget=forms.HiddenInput,
     )
+    place = forms.ModelChoiceField(
+        label=_("Place"),
+        queryset=None,
+        to_field_name="public_id",
+        required=False,
+        help_text=_("Where the drop-in is held, if it is one of your places."),
+    )
     age_band = forms.ChoiceField(label=_("Age band"), required=False)
     gender = forms.ChoiceField(
         label=_("Gender"),
@@ -235,10 +242,14 @@ class PassageForm(ReasonableDatesMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, teams, persons, **kwargs):
+    def __init__(self, *args, teams, persons, places=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"] = _active_teams_field(teams)
         self.fields["person"].queryset = persons
+        if places is None:
+            del self.fields["place"]
+        else:
+            self.fields["place"].queryset = places
         self.fields["age_band"].choices = [("", "—"), *settings.LIEN_OUTREACH_AGE_BANDS]
 
     def clean(self):

@@ -166,9 +166,19 @@ def record_encounter(
     return encounter, True
 
 
+def territory_of(*, place: Place | None, presence: Presence | None) -> Territory | None:
+    """The neighbourhood an encounter counts for: its place's, else its presence's."""
+    if place is not None:
+        return place.territory
+    return presence.territory if presence is not None else None
+
+
 def _create_encounter(*, by, persons, counts, new_people, themes, **fields) -> Encounter:
     encounter = Encounter.objects.create(
-        organisation_id=by.organisation_id, created_by=by, **fields
+        organisation_id=by.organisation_id,
+        created_by=by,
+        territory=territory_of(place=fields.get("place"), presence=fields.get("presence")),
+        **fields,
     )
     encounter.persons.set(persons)
     encounter.themes.set(themes)
@@ -220,10 +230,11 @@ def record_passage(
     age_band: str = "",
     gender: str = "",
     services: Iterable[str] = (),
+    place: Place | None = None,
 ) -> tuple[Passage, bool]:
     """Record a drop-in visit, named or anonymous; idempotent by `client_token`."""
     _check_team(by, team)
-    _check_same_organisation(by, [person])
+    _check_same_organisation(by, [person, place])
     if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValueError("a passage cannot be in the future")
     existing = Passage.objects.filter(
@@ -241,12 +252,13 @@ def record_passage(
                 client_token=client_token,
                 occurred_at=occurred_at,
                 person=person,
+                place=place,
                 age_band=age_band,
                 gender=gender,
                 services=sorted(set(services)),
                 created_by=by,
             )
-            given = {"person": person, "age_band": age_band, "gender": gender}
+            given = {"person": person, "place": place, "age_band": age_band, "gender": gender}
             fields = ["occurred_at", "team", "services"] + [k for k, v in given.items() if v]
             record(action="passage.recorded", actor=by, obj=passage, fields=fields)
     except IntegrityError:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lien.outreach import views
+from lien.outreach import views, views_figures, views_records, views_vocabulary
 
 app_name = "outreach"
 
@@ -11,4 +11,48 @@ urlpatterns = [
     path("encounters/new/", views.encounter_new, name="encounter_new"),
     path("people/quick-create/", views.person_quick_create, name="person_quick_create"),
     path("passages/new/", views.passage_new, name="passage_new"),
+    # Afterwards: change or archive a presence, an encounter, a visit.
+    path("presences/<uuid:public_id>/edit/", views_records.presence_edit, name="presence_edit"),
+    path(
+        "presences/<uuid:public_id>/archive/",
+        views_records.presence_archive,
+        name="presence_archive",
+    ),
+    path("encounters/<uuid:public_id>/edit/", views_records.encounter_edit, name="encounter_edit"),
+    path(
+        "encounters/<uuid:public_id>/archive/",
+        views_records.encounter_archive,
+        name="encounter_archive",
+    ),
+    path("passages/<uuid:public_id>/edit/", views_records.passage_edit, name="passage_edit"),
+    path(
+        "passages/<uuid:public_id>/archive/",
+        views_records.passage_archive,
+        name="passage_archive",
+    ),
+    # Figures: neighbourhoods, a neighbourhood, a place, the map.
+    path("neighbourhoods/", views_figures.overview, name="overview"),
+    path("neighbourhoods/<uuid:public_id>/", views_figures.territory_page, name="territory_page"),
+    path("places/<uuid:public_id>/", views_figures.place_page, name="place_page"),
+    path("map/", views_figures.place_map, name="map"),
+    # The vocabularies: neighbourhoods, places, themes.
+    *[
+        path(
+            f"manage/{segment}/{route}",
+            getattr(views_vocabulary, f"{prefix}_{verb}"),
+            name=f"{prefix}_{verb}",
+        )
+        for segment, prefix in (
+            ("neighbourhoods", "territory"),
+            ("places", "place"),
+            ("themes", "theme"),
+        )
+        for route, verb in (
+            ("", "list"),
+            ("new/", "create"),
+            ("<uuid:public_id>/edit/", "edit"),
+            ("<uuid:public_id>/archive/", "archive"),
+            ("<uuid:public_id>/restore/", "restore"),
+        )
+    ],
 ]

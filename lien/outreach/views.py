@@ -96,6 +96,10 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("team")
         .order_by("-occurred_at", "-pk")[:RECENT]
     )
+    team_ids = policy.outreach_team_ids(user)
+    encounters, presences, passages = list(encounters), list(presences), list(passages)
+    for item in [*encounters, *presences, *passages]:
+        item.editable = policy.outreach_record_editable(user, item, team_ids=team_ids)
     return render(
         request,
         "outreach/home.html",
@@ -105,6 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "presences": presences,
             "passages": passages,
             "can_add": policy.has_perm(user, Perm.ADD_ENCOUNTERS),
+            "can_manage": policy.has_perm(user, Perm.MANAGE_TERRITORIES),
         },
     )
 
@@ -285,7 +290,8 @@ def passage_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     teams = _teams(user)
     visible_people = Person.objects.visible_to(user)
-    form = PassageForm(request.POST or None, teams=teams, persons=visible_people)
+    places = Place.objects.visible_to(user).active()
+    form = PassageForm(request.POST or None, teams=teams, persons=visible_people, places=places)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         _passage, created = services.record_passage(
@@ -297,6 +303,7 @@ def passage_new(request: HttpRequest) -> HttpResponse:
             age_band=data["age_band"],
             gender=data["gender"],
             services=data["services"],
+            place=data.get("place"),
         )
         if created:
             messages.success(request, _("Visit recorded."))
@@ -310,10 +317,14 @@ def passage_new(request: HttpRequest) -> HttpResponse:
         named = _named_persons(user, request.GET.getlist("person"))
         chosen = named[0] if named else None
         team = teams.first()
+        # The drop-in is usually held at the same place: propose the last one used.
+        last = Passage.objects.visible_to(user).filter(created_by=user, place__isnull=False)
+        last = last.select_related("place").order_by("-occurred_at").first()
         form.initial = {
             "client_token": new_token(),
             "team": team.public_id if team else None,
             "person": chosen.public_id if chosen else None,
+            "place": last.place.public_id if last else None,
         }
     search, results = _search(request, visible_people)
     return render(

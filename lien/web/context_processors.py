@@ -25,6 +25,7 @@ ADMIN_MODULES = [
     ("accounts:team_list", _("Teams"), Perm.MANAGE_TEAMS),
     ("casework:pathway_list", _("Pathways"), Perm.MANAGE_PATHWAYS),
     ("customfields:field_list", _("Custom fields"), Perm.MANAGE_CUSTOM_FIELDS),
+    ("outreach:territory_list", _("Street-work vocabularies"), Perm.MANAGE_TERRITORIES),
     ("audit:event_list", _("Audit trail"), Perm.VIEW_AUDIT),
 ]
 

@@ -63,6 +63,16 @@ class Encounter(models.Model):
         related_name="encounters",
         verbose_name=_("place"),
     )
+    # The place's neighbourhood, else the presence's: copied when the encounter is written so
+    # that a neighbourhood's figures are read from one index, not through two joins.
+    territory = models.ForeignKey(
+        "outreach.Territory",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="encounters",
+        verbose_name=_("neighbourhood"),
+    )
     occurred_at = models.DateTimeField(_("when"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.STREET)
     persons = models.ManyToManyField(
@@ -90,6 +100,13 @@ class Encounter(models.Model):
         ordering = ["-occurred_at", "-pk"]
         indexes = [
             models.Index(fields=["team", "-occurred_at"], name="encounter_team_idx"),
+            # A neighbourhood's page and the overview: its encounters by the user's teams in a
+            # period, read as one range per team.
+            models.Index(
+                fields=["territory", "team", "occurred_at"], name="encounter_territory_idx"
+            ),
+            # A place's page: its latest encounters; the map: counts per place in a period.
+            models.Index(fields=["place", "occurred_at"], name="encounter_place_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -135,6 +152,9 @@ class PassageQuerySet(models.QuerySet):
 
         return policy.outreach_visible_to(user, self)
 
+    def active(self) -> "PassageQuerySet":
+        return self.filter(archived_at__isnull=True)
+
 
 class Passage(models.Model):
     """A drop-in visit (passage à la permanence), named or anonymous."""
@@ -159,6 +179,15 @@ class Passage(models.Model):
         "accounts.Team", on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
     )
     occurred_at = models.DateTimeField(_("when"))
+    # Where the visit happened (the drop-in's place), when the team records it.
+    place = models.ForeignKey(
+        "outreach.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="passages",
+        verbose_name=_("place"),
+    )
     person = models.ForeignKey(
         "people.Person",
         on_delete=models.PROTECT,
@@ -172,6 +201,7 @@ class Passage(models.Model):
     services = models.JSONField(_("services given"), default=list, blank=True)
     client_token = models.UUIDField(editable=False)
     archived_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -183,7 +213,10 @@ class Passage(models.Model):
         verbose_name = _("passage")
         verbose_name_plural = _("passages")
         ordering = ["-occurred_at", "-pk"]
-        indexes = [models.Index(fields=["team", "-occurred_at"], name="passage_team_idx")]
+        indexes = [
+            models.Index(fields=["team", "-occurred_at"], name="passage_team_idx"),
+            models.Index(fields=["place", "occurred_at"], name="passage_place_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "client_token"], name="passage_unique_client_token"

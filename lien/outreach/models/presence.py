@@ -17,6 +17,9 @@ class PresenceQuerySet(models.QuerySet):
 
         return policy.outreach_visible_to(user, self)
 
+    def active(self) -> "PresenceQuerySet":
+        return self.filter(archived_at__isnull=True)
+
     def under_way(self) -> "PresenceQuerySet":
         return self.filter(ended_at__isnull=True, archived_at__isnull=True)
 
@@ -65,6 +68,8 @@ class Presence(models.Model):
         ordering = ["-started_at", "-pk"]
         indexes = [
             models.Index(fields=["team", "-started_at"], name="presence_team_idx"),
+            # Hours of presence of a neighbourhood in a period, per team.
+            models.Index(fields=["territory", "team", "started_at"], name="presence_territory_idx"),
         ]
         constraints = [
             models.CheckConstraint(

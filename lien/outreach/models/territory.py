@@ -30,6 +30,7 @@ class Territory(models.Model):
     # An official code where one exists (IBSA monitoring of neighbourhoods), else blank.
     code = models.CharField(_("code"), max_length=20, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = TerritoryQuerySet.as_manager()
@@ -95,7 +96,9 @@ class Place(models.Model):
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
+    description = models.TextField(_("description"), blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = PlaceQuerySet.as_manager()
@@ -120,3 +123,7 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None

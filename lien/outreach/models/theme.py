@@ -29,6 +29,7 @@ class Theme(models.Model):
     label_en = models.CharField(_("label in English"), max_length=100)
     position = models.PositiveSmallIntegerField(default=0)
     archived_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ThemeQuerySet.as_manager()
