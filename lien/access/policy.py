@@ -329,62 +329,91 @@ def _team_ids(user):
 
 def persons_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
     """People a team of the user follows (or followed within the visibility period); for a
-    field volunteer, the people they recorded themselves (encounters will add those met)."""
+    field volunteer, the people they recorded themselves and those named in their encounters."""
+    ids = _visible_person_ids_query(user)
+    if ids is None:
+        return queryset.none()
+    return queryset.filter(pk__in=ids, organisation_id=user.organisation_id)
+
+
+def _visible_person_ids_query(user) -> models.QuerySet | None:
+    """The ids of the people the user sees, one branch per way of seeing them, as one query
+    (None: nobody). Each branch reads ids from its own index and checks the organisation on its
+    own rows: no pass over the organisation's people, whose number grows with the service."""
     from django.db.models import Q
 
     from lien.casework.models import FollowUp
+    from lien.people.models import Person
 
     if not has_perm(user, Perm.VIEW_PERSONS):
-        return queryset.none()
-    condition = Q(pk__in=[])
+        return None
+    organisation_id = user.organisation_id
+    branches: list[models.QuerySet] = []
     if user.roles & FOLLOWING_ROLES:
         # Joined to the user's memberships: each team's follow-ups are read from the
         # (team, ended_on) index, whatever the number of teams in the organisation.
         followed = (
             FollowUp.objects.granting_visibility()
-            .filter(team__team_memberships__user_id=user.pk)
+            .filter(team__team_memberships__user_id=user.pk, organisation_id=organisation_id)
+            .order_by()
             .values("person_id")
         )
         # A file merged into a followed person's stays reachable (it shows where it went).
-        merged = queryset.model.objects.filter(merged_into_id__in=followed).values("pk")
-        # One list of ids rather than two conditions on two columns: the database then looks
-        # these people up by key instead of testing every person of the organisation.
-        condition |= Q(pk__in=followed.union(merged, all=True))
+        merged = (
+            Person.objects.filter(merged_into_id__in=followed, organisation_id=organisation_id)
+            .order_by()
+            .values("pk")
+        )
+        branches += [followed, merged]
     if Role.FIELD_VOLUNTEER in user.roles:
         from lien.outreach.models import Encounter
 
-        # Those they recorded, and those named in encounters they recorded or attended.
-        met = Encounter.persons.through.objects.filter(
-            Q(encounter__created_by_id=user.pk) | Q(encounter__presence__workers=user.pk),
-            encounter__archived_at__isnull=True,
-            encounter__organisation_id=user.organisation_id,
-        ).values("person_id")
-        condition |= Q(created_by_id=user.pk) | Q(pk__in=met)
-    return queryset.filter(condition, organisation_id=user.organisation_id)
+        recorded = (
+            Person.objects.filter(created_by_id=user.pk, organisation_id=organisation_id)
+            .order_by()
+            .values("pk")
+        )
+        # Those named in encounters they recorded or attended.
+        met = (
+            Encounter.persons.through.objects.filter(
+                Q(encounter__created_by_id=user.pk) | Q(encounter__presence__workers=user.pk),
+                encounter__archived_at__isnull=True,
+                encounter__organisation_id=organisation_id,
+                person__organisation_id=organisation_id,
+            )
+            .order_by()
+            .values("person_id")
+        )
+        branches += [recorded, met]
+    if not branches:
+        return None
+    first, *others = branches
+    # No ORDER BY: the union stands in a subquery (its first model's ordering would not apply).
+    return first.union(*others, all=True).order_by() if others else first
 
 
 def visible_person_ids(user):
     """The ids of the people the user sees, as a subquery for `person_id__in=`.
 
-    The same SQL as `persons_visible_to(...).values("pk")`, compiled once per user object (a
-    request's user) instead of once per query: a person's file asks it a dozen times, and
-    building that nested query dominated the page's time. The SQL holds no data — the
-    database evaluates it in each query — so it cannot go stale while the user's roles stay
-    the same, and their roles are read once per user object anyway.
+    The branches of `_visible_person_ids_query`, compiled once per user object (a request's
+    user) instead of once per query: a person's file asks it a dozen times, and building that
+    nested query dominated the page's time. The SQL holds no data — the database evaluates it
+    in each query — so it cannot go stale while the user's roles stay the same, and their
+    roles are read once per user object anyway.
     """
     from django.core.exceptions import EmptyResultSet
     from django.db.models.expressions import RawSQL
 
-    from lien.people.models import Person
-
     cached = getattr(user, "_lien_visible_person_sql", None)
     if cached is None:
-        # No ORDER BY in a subquery (the ORM drops it itself in `__in`; raw SQL keeps it).
-        query = persons_visible_to(user, Person.objects.all()).order_by().values("pk").query
+        ids = _visible_person_ids_query(user)
         try:
-            cached = query.sql_with_params()
+            if ids is None:
+                raise EmptyResultSet
+            cached = ids.query.sql_with_params()
         except EmptyResultSet:  # the user sees nobody
-            cached = ("SELECT NULL WHERE 1 = 0", ())
+            # Typed: PostgreSQL compares ids with bigints only.
+            cached = ("SELECT CAST(NULL AS BIGINT) WHERE 1 = 0", ())
         user._lien_visible_person_sql = cached
     sql, params = cached
     return RawSQL(sql, params)  # noqa: S611 (SQL compiled by the ORM above; values stay params)

@@ -95,6 +95,10 @@ class Person(models.Model):
         blank=True,
         editable=False,
         related_name="merged_people",
+        # Indexed below on the merged files only: every visibility check looks for files
+        # merged into the people a team follows, and a full index made that one lookup per
+        # followed person; the few merged files fit in a page or two.
+        db_index=False,
     )
     is_demo = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
@@ -113,6 +117,11 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["organisation", "niss_index"], name="person_org_niss_idx"),
             models.Index(fields=["organisation", "birth_year"], name="person_org_birth_year_idx"),
+            models.Index(
+                fields=["merged_into"],
+                name="person_merged_into_idx",
+                condition=Q(merged_into__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
