@@ -30,6 +30,15 @@ def _with_current(queryset, current_ids):
     return queryset.filter(archived_at__isnull=True) | queryset.filter(pk__in=current_ids)
 
 
+def _unchanged_minute(value, original):
+    """The stored time when the form gives it back to the minute (a datetime-local input has
+    no seconds): leaving the field alone does not change the record."""
+    if value is None or original is None:
+        return value
+    shown = timezone.localtime(original).replace(second=0, microsecond=0)
+    return original if value == shown else value
+
+
 def _datetime_field(label, *, required=True):
     return forms.DateTimeField(
         label=label,
@@ -75,6 +84,7 @@ class EncounterEditForm(ReasonableDatesMixin, forms.Form):
 
     def __init__(self, *args, encounter, places, themes, persons, **kwargs):
         super().__init__(*args, **kwargs)
+        self.original = encounter
         self.fields["place"].queryset = _with_current(places, [encounter.place_id])
         self.fields["themes"].queryset = _with_current(
             themes, encounter.themes.values("pk")
@@ -117,6 +127,9 @@ class EncounterEditForm(ReasonableDatesMixin, forms.Form):
                 name = self.count_name(cell.age_band, cell.gender, cell.is_new)
                 if name in self.fields:
                     self.initial[name] = cell.count
+
+    def clean_occurred_at(self):
+        return _unchanged_minute(self.cleaned_data["occurred_at"], self.original.occurred_at)
 
     @staticmethod
     def count_name(band: str, gender: str, is_new: bool) -> str:
@@ -177,6 +190,7 @@ class PresenceEditForm(ReasonableDatesMixin, forms.Form):
 
     def __init__(self, *args, presence, territories, places, **kwargs):
         super().__init__(*args, **kwargs)
+        self.original = presence
         self.fields["territory"].queryset = _with_current(territories, [presence.territory_id])
         self.fields["places"].queryset = _with_current(
             places, presence.places.values("pk")
@@ -193,6 +207,12 @@ class PresenceEditForm(ReasonableDatesMixin, forms.Form):
                     "logbook": presence.logbook,
                 }
             )
+
+    def clean_started_at(self):
+        return _unchanged_minute(self.cleaned_data["started_at"], self.original.started_at)
+
+    def clean_ended_at(self):
+        return _unchanged_minute(self.cleaned_data["ended_at"], self.original.ended_at)
 
     def clean(self):
         data = super().clean()
@@ -225,6 +245,7 @@ class PassageEditForm(ReasonableDatesMixin, forms.Form):
 
     def __init__(self, *args, passage, places, **kwargs):
         super().__init__(*args, **kwargs)
+        self.original = passage
         self.fields["place"].queryset = _with_current(places, [passage.place_id])
         self.fields["age_band"].choices = [("", "—"), *settings.LIEN_OUTREACH_AGE_BANDS]
         if passage.person_id is not None:
@@ -241,6 +262,9 @@ class PassageEditForm(ReasonableDatesMixin, forms.Form):
                     "services": passage.services,
                 }
             )
+
+    def clean_occurred_at(self):
+        return _unchanged_minute(self.cleaned_data["occurred_at"], self.original.occurred_at)
 
     def service_data(self) -> dict:
         names = ["occurred_at", "place", "age_band", "gender", "services"]
