@@ -338,8 +338,9 @@ def persons_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
 
 def _visible_person_ids_query(user) -> models.QuerySet | None:
     """The ids of the people the user sees, one branch per way of seeing them, as one query
-    (None: nobody). Each branch reads ids from its own index and checks the organisation on its
-    own rows: no pass over the organisation's people, whose number grows with the service."""
+    (None: nobody). Each branch reads ids from its own index: no pass over the organisation's
+    people, whose number grows with the service. Callers keep the organisation check on the
+    rows they read."""
     from django.db.models import Q
 
     from lien.casework.models import FollowUp
@@ -351,10 +352,12 @@ def _visible_person_ids_query(user) -> models.QuerySet | None:
     branches: list[models.QuerySet] = []
     if user.roles & FOLLOWING_ROLES:
         # Joined to the user's memberships: each team's follow-ups are read from the
-        # (team, ended_on) index, whatever the number of teams in the organisation.
+        # (team, ended_on) index alone, whatever the number of teams in the organisation.
+        # The user's teams are of their organisation; the records read through these ids
+        # check theirs, and `persons_visible_to` the people's.
         followed = (
             FollowUp.objects.granting_visibility()
-            .filter(team__team_memberships__user_id=user.pk, organisation_id=organisation_id)
+            .filter(team__team_memberships__user_id=user.pk)
             .order_by()
             .values("person_id")
         )
