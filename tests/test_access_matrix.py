@@ -27,6 +27,8 @@ from lien.casework import (
 from lien.casework.services import create_procedure
 from lien.customfields.services import define_field
 from lien.outreach import services as outreach_services
+from lien.outreach import services_counters as outreach_counters
+from lien.outreach import services_observations as outreach_observations
 from lien.outreach.models import Place, Territory, Theme
 from lien.partners import services as partner_services
 from lien.partners.models import Partner
@@ -192,6 +194,29 @@ URLS: dict[str, Rule] = {
     "outreach:encounter_new": Rule(Perm.ADD_ENCOUNTERS),
     "outreach:person_quick_create": Rule(Perm.CREATE_PERSONS, method="post"),
     "outreach:passage_new": Rule(Perm.ADD_ENCOUNTERS),
+    "outreach:observation_list": Rule(Perm.VIEW_OUTREACH),
+    "outreach:observation_new": Rule(Perm.ADD_ENCOUNTERS),
+    "outreach:observation_detail": Rule(Perm.VIEW_OUTREACH, kwargs="observation"),
+    # A volunteer changes the observations they wrote, not a colleague's.
+    "outreach:observation_edit": Rule(
+        Perm.ADD_ENCOUNTERS, kwargs="observation", overrides=((Role.FIELD_VOLUNTEER, 403),)
+    ),
+    "outreach:observation_archive": Rule(Perm.ADD_ENCOUNTERS, method="post", kwargs="observation"),
+    "outreach:mediation_list": Rule(Perm.RECORD_MEDIATIONS),
+    "outreach:mediation_new": Rule(Perm.RECORD_MEDIATIONS),
+    "outreach:mediation_detail": Rule(Perm.RECORD_MEDIATIONS, kwargs="mediation"),
+    "outreach:mediation_edit": Rule(Perm.RECORD_MEDIATIONS, kwargs="mediation"),
+    "outreach:mediation_archive": Rule(Perm.RECORD_MEDIATIONS, method="post", kwargs="mediation"),
+    "outreach:mediation_follow_up_done": Rule(
+        Perm.RECORD_MEDIATIONS, method="post", kwargs="mediation"
+    ),
+    "outreach:counters": Rule(Perm.VIEW_OUTREACH),
+    "outreach:counter_type_list": Rule(Perm.MANAGE_COUNTERS),
+    "outreach:counter_type_create": Rule(Perm.MANAGE_COUNTERS),
+    "outreach:counter_type_edit": Rule(Perm.MANAGE_COUNTERS, kwargs="counter_type"),
+    "outreach:counter_type_archive": Rule(
+        Perm.MANAGE_COUNTERS, method="post", kwargs="counter_type"
+    ),
     # Changing a record afterwards: coordinators any of their teams', social workers their own
     # (the world's records are another social worker's), volunteers their own that same day.
     "outreach:presence_edit": Rule(
@@ -367,7 +392,31 @@ def world(organisation, make_user):
     passage, _created = outreach_services.record_passage(
         by=target, team=team, client_token=uuid.uuid4(), occurred_at=presence.started_at
     )
+    observation, _created = outreach_observations.record_observation(
+        by=target,
+        team=team,
+        client_token=uuid.uuid4(),
+        observed_at=starts_at,
+        category="gathering",
+        text="Groupe calme",
+        territory=presence.territory,
+    )
+    mediation, _created = outreach_observations.record_mediation(
+        by=target,
+        team=team,
+        client_token=uuid.uuid4(),
+        occurred_at=starts_at,
+        nature="neighbours",
+        territory=presence.territory,
+        persons=[person],
+    )
+    counter_type = outreach_counters.define_counter(
+        by=make_user(Role.COORDINATOR, organisation=organisation), data={"label_fr": "Douches"}
+    )
     return {
+        "observation": {"public_id": observation.public_id},
+        "mediation": {"public_id": mediation.public_id},
+        "counter_type": {"public_id": counter_type.public_id},
         "presence": {"public_id": presence.public_id},
         "territory": {"public_id": territory.public_id},
         "place": {"public_id": place.public_id},

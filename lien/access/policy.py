@@ -453,6 +453,30 @@ def mediations_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
     return queryset.filter(team_id__in=_team_ids(user), organisation_id=user.organisation_id)
 
 
+def observation_editable(user, observation) -> bool:
+    """May the user change or archive this observation? Coordinators and social workers: any
+    of their teams'; field volunteers: those they wrote."""
+    if not has_perm(user, Perm.ADD_ENCOUNTERS):
+        return False
+    if observation.organisation_id != user.organisation_id:
+        return False
+    if not _team_ids(user).filter(team_id=observation.team_id).exists():
+        return False
+    if user.roles & {Role.COORDINATOR, Role.SOCIAL_WORKER}:
+        return True
+    return observation.created_by_id == user.pk
+
+
+def mediation_editable(user, mediation) -> bool:
+    """May the user change, archive or close the follow-up of this mediation? Those who record
+    mediations, for their teams: a mediation is followed up by the team, not by its author."""
+    return (
+        has_perm(user, Perm.RECORD_MEDIATIONS)
+        and mediation.organisation_id == user.organisation_id
+        and _team_ids(user).filter(team_id=mediation.team_id).exists()
+    )
+
+
 def counter_types_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
     """Daily counter types: all the organisation's (archived included) to those who configure
     them; to the street-work roles, the live ones of every team and of their teams."""
@@ -718,8 +742,9 @@ def participations_visible_to(user, queryset: models.QuerySet) -> models.QuerySe
 
 
 # Custom fields. Who may read an entity's custom fields at all: for people, those shown the
-# full identity (a volunteer's minimal identity leaves them out). A new entity adds its line.
-CUSTOM_FIELD_ENTITY_PERMS = {"person": Perm.VIEW_IDENTITY}
+# full identity (a volunteer's minimal identity leaves them out); for street observations,
+# those who see the team's street work (volunteers included). A new entity adds its line.
+CUSTOM_FIELD_ENTITY_PERMS = {"person": Perm.VIEW_IDENTITY, "observation": Perm.VIEW_OUTREACH}
 
 
 def custom_fields_for(user, queryset: models.QuerySet, entity: str) -> models.QuerySet:

@@ -152,6 +152,19 @@ def _encounters(user, person, limit: int, cursor: Cursor | None) -> Iterable[Ite
     return (Item(encounter.occurred_at, "encounter", encounter) for encounter in encounters)
 
 
+def _mediations(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item]:
+    # Mediations naming the person, of the teams whose mediations the user sees.
+    from lien.outreach.models import Mediation
+
+    mediations = Mediation.objects.visible_to(user).active().filter(persons=person)
+    if cursor is not None:
+        mediations = mediations.filter(cursor.after("mediation", "occurred_at"))
+    mediations = mediations.select_related("place", "territory").order_by(
+        "-occurred_at", "-public_id"
+    )[:limit]
+    return (Item(mediation.occurred_at, "mediation", mediation) for mediation in mediations)
+
+
 SOURCES: list[Callable[[Any, Any, int, Cursor | None], Iterable[Item]]] = [
     _journal,
     _procedures,
@@ -160,6 +173,7 @@ SOURCES: list[Callable[[Any, Any, int, Cursor | None], Iterable[Item]]] = [
     _appointments,
     _documents,
     _encounters,
+    _mediations,
 ]
 
 

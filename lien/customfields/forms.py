@@ -20,6 +20,7 @@ class CustomFieldForm(forms.ModelForm):
     class Meta:
         model = CustomField
         fields = [
+            "entity",
             "label",
             "kind",
             "choices",
@@ -53,14 +54,21 @@ class CustomFieldForm(forms.ModelForm):
             help_text=_("Only its members see and fill the field. Leave empty for everybody."),
         )
         self.fields["choices"].max_length = None
+        # A person's file unless said otherwise (the field came before other entities).
+        self.fields["entity"].required = False
+        self.fields["entity"].choices = CustomField.Entity.choices
         self.fields["position"].widget.attrs.update(min=0, max=32767)
         if self.instance.pk:
             # Values are stored by kind: another kind would need another field.
             self.fields["kind"].disabled = True
+            self.fields["entity"].disabled = True
             self.fields["kind"].help_text = _(
                 "The kind cannot change: archive this field and create another one."
             )
             self.initial.setdefault("version", self.instance.version)
+
+    def clean_entity(self):
+        return self.cleaned_data.get("entity") or CustomField.Entity.PERSON
 
     def clean_choices(self):
         kind = self.instance.kind if self.instance.pk else self.cleaned_data.get("kind")

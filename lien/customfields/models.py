@@ -41,8 +41,10 @@ class CustomField(models.Model):
     MAX_OPTIONS = 100
 
     class Entity(models.TextChoices):
-        # Encounters and observations come later: a new choice here, its right in the policy.
+        # A new entity: a choice here, its model in services.ENTITY_MODELS, its right in
+        # policy.CUSTOM_FIELD_ENTITY_PERMS.
         PERSON = "person", _("Person")
+        OBSERVATION = "observation", _("Street observation")
 
     class Kind(models.TextChoices):
         TEXT = "text", _("Short text")

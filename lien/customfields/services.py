@@ -32,7 +32,10 @@ NUMBER_STEP = Decimal(1).scaleb(-NUMBER_DECIMAL_PLACES)
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
 # The models whose records carry custom fields, by entity.
-ENTITY_MODELS = {CustomField.Entity.PERSON: "people.person"}
+ENTITY_MODELS = {
+    CustomField.Entity.PERSON: "people.person",
+    CustomField.Entity.OBSERVATION: "outreach.observation",
+}
 
 
 def parse_options(text: str) -> list[str]:

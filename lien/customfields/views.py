@@ -57,7 +57,7 @@ def field_create(request: HttpRequest) -> HttpResponse:
         try:
             field = services.define_field(
                 by=request.user,
-                entity=CustomField.Entity.PERSON,
+                entity=form.cleaned_data["entity"],
                 kind=form.cleaned_data["kind"],
                 data=form.service_data(),
             )

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from lien.outreach import views, views_figures, views_records, views_vocabulary
+from lien.outreach import (
+    views,
+    views_counters,
+    views_figures,
+    views_observations,
+    views_records,
+    views_vocabulary,
+)
 
 app_name = "outreach"
 
@@ -11,6 +18,56 @@ urlpatterns = [
     path("encounters/new/", views.encounter_new, name="encounter_new"),
     path("people/quick-create/", views.person_quick_create, name="person_quick_create"),
     path("passages/new/", views.passage_new, name="passage_new"),
+    path("observations/", views_observations.observation_list, name="observation_list"),
+    path("observations/new/", views_observations.observation_new, name="observation_new"),
+    path(
+        "observations/<uuid:public_id>/",
+        views_observations.observation_detail,
+        name="observation_detail",
+    ),
+    path(
+        "observations/<uuid:public_id>/edit/",
+        views_observations.observation_edit,
+        name="observation_edit",
+    ),
+    path(
+        "observations/<uuid:public_id>/archive/",
+        views_observations.observation_archive,
+        name="observation_archive",
+    ),
+    path("mediations/", views_observations.mediation_list, name="mediation_list"),
+    path("mediations/new/", views_observations.mediation_new, name="mediation_new"),
+    path(
+        "mediations/<uuid:public_id>/", views_observations.mediation_detail, name="mediation_detail"
+    ),
+    path(
+        "mediations/<uuid:public_id>/edit/",
+        views_observations.mediation_edit,
+        name="mediation_edit",
+    ),
+    path(
+        "mediations/<uuid:public_id>/archive/",
+        views_observations.mediation_archive,
+        name="mediation_archive",
+    ),
+    path(
+        "mediations/<uuid:public_id>/follow-up-done/",
+        views_observations.mediation_follow_up_done,
+        name="mediation_follow_up_done",
+    ),
+    path("counters/", views_counters.counters, name="counters"),
+    path("counters/types/", views_counters.counter_type_list, name="counter_type_list"),
+    path("counters/types/new/", views_counters.counter_type_create, name="counter_type_create"),
+    path(
+        "counters/types/<uuid:public_id>/edit/",
+        views_counters.counter_type_edit,
+        name="counter_type_edit",
+    ),
+    path(
+        "counters/types/<uuid:public_id>/archive/",
+        views_counters.counter_type_archive,
+        name="counter_type_archive",
+    ),
     # Afterwards: change or archive a presence, an encounter, a visit.
     path("presences/<uuid:public_id>/edit/", views_records.presence_edit, name="presence_edit"),
     path(

@@ -109,6 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "presences": presences,
             "passages": passages,
             "can_add": policy.has_perm(user, Perm.ADD_ENCOUNTERS),
+            "can_mediate": policy.has_perm(user, Perm.RECORD_MEDIATIONS),
             "can_manage": policy.has_perm(user, Perm.MANAGE_TERRITORIES),
         },
     )

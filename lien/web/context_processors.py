@@ -26,6 +26,7 @@ ADMIN_MODULES = [
     ("casework:pathway_list", _("Pathways"), Perm.MANAGE_PATHWAYS),
     ("customfields:field_list", _("Custom fields"), Perm.MANAGE_CUSTOM_FIELDS),
     ("outreach:territory_list", _("Street-work vocabularies"), Perm.MANAGE_TERRITORIES),
+    ("outreach:counter_type_list", _("Daily counters"), Perm.MANAGE_COUNTERS),
     ("audit:event_list", _("Audit trail"), Perm.VIEW_AUDIT),
 ]
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from lien.access import policy
 from lien.accounts.models import Membership, Team
 from lien.casework.today import appointments_today, casework_today
+from lien.outreach.today import mediations_today
 from lien.teamwork.today import action_items_today
 
 
@@ -25,6 +26,7 @@ def today(request: HttpRequest) -> HttpResponse:
             **appointments_today(user),
             **casework_today(user),
             **action_items_today(user),
+            **mediations_today(user),
         },
     )
 
