@@ -1,0 +1,128 @@
+"""A whole street round on a 360 px phone: start a presence, log three encounters (one with a
+person created from a nickname, two anonymous groups), an observation and a mediation naming
+that person, end the presence. Fields are found by name and value, never by their label, so
+the journey runs whatever the interface language; axe-core checks each form."""
+
+import re
+
+import pytest
+
+from lien.casework import timeline
+from lien.outreach.models import (
+    Encounter,
+    Mediation,
+    Observation,
+    Place,
+    Presence,
+    Territory,
+    Theme,
+)
+from lien.outreach.vocabulary import seed_vocabulary
+from lien.people.models import Person
+from tests.e2e.conftest import PHONE, log_in, serious_accessibility_violations
+
+pytestmark = pytest.mark.browser
+
+ENCOUNTER_SAVE = "#encounter-form button[type=submit]"
+
+
+def _fits_and_is_accessible(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not serious_accessibility_violations(page)
+
+
+def test_a_round_with_an_observation_and_a_mediation_on_a_phone(
+    new_context, live_server, social_worker, password
+):
+    organisation = social_worker.organisation
+    seed_vocabulary(organisation=organisation)
+    territory = Territory.objects.create(organisation=organisation, name_fr="Heyvaert")
+    park = Place.objects.create(
+        organisation=organisation, territory=territory, name="Parc de la Rosée", kind="park"
+    )
+    housing = Theme.objects.get(organisation=organisation, code="housing")
+    employment = Theme.objects.get(organisation=organisation, code="employment")
+    page = new_context(**PHONE).new_page()
+    page.goto("/accounts/login/")
+    log_in(page, social_worker.email, password)
+    page.wait_for_url(re.compile(r"/$"))
+
+    # Start a presence in Heyvaert, at the park.
+    page.goto("/outreach/presences/start/")
+    page.select_option("select[name=territory]", value=str(territory.public_id))
+    page.check(f"input[name=places][value='{park.public_id}']")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/outreach/encounters/new/")
+
+    # 1. A person known by a nickname: their file first, then the encounter.
+    page.fill("input[name=nickname]", "Kiki")
+    page.click("form[action$='/outreach/people/quick-create/'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/outreach/encounters/new/\?person="))
+    page.check(f"input[name=themes][value='{housing.public_id}']")
+    page.click(ENCOUNTER_SAVE)
+    page.wait_for_url("**/outreach/encounters/new/?saved=1")
+
+    # 2. and 3. Two anonymous groups.
+    page.fill("input[name='count_18-21_m']", "4")
+    page.check(f"input[name=themes][value='{employment.public_id}']")
+    page.click(ENCOUNTER_SAVE)
+    page.wait_for_url("**/outreach/encounters/new/?saved=1")
+    page.fill("input[name='count_15-17_f']", "2")
+    page.fill("input[name='count_22-25_m']", "1")
+    page.click(ENCOUNTER_SAVE)
+    page.wait_for_url("**/outreach/encounters/new/?saved=1")
+
+    # An observation: the place of the presence is already chosen.
+    page.goto("/outreach/")
+    page.click("a[href$='/outreach/observations/new/']")
+    page.wait_for_url("**/outreach/observations/new/")
+    assert page.input_value("select[name=place]") == str(park.public_id)
+    _fits_and_is_accessible(page)
+    page.check("input[name=category][value=gathering]")
+    page.fill("textarea[name=text]", "Groupe de jeunes près des bancs, ambiance calme.")
+    page.fill("input[name=people_present]", "8")
+    page.click("#observation-form button[type=submit]")
+    page.wait_for_url("**/outreach/")
+
+    # A mediation naming Kiki, found by a search, with a follow-up date.
+    page.click("a[href$='/outreach/mediations/new/']")
+    page.wait_for_url("**/outreach/mediations/new/")
+    people = page.locator("section[aria-labelledby=people-heading]")
+    people.locator("input[name=q]").fill("Kiki")
+    people.locator("button[type=submit]").click()
+    people.locator("li a.button[href*='person=']").click()
+    page.wait_for_url(re.compile(r"/outreach/mediations/new/\?.*person="))
+    _fits_and_is_accessible(page)
+    page.check("input[name=nature][value=shops]")
+    page.fill("textarea[name=parties_description]", "Un commerçant et trois jeunes")
+    page.fill("textarea[name=actions]", "Discussion avec chacun, puis ensemble")
+    page.fill("textarea[name=outcome]", "Accord pour se parler")
+    page.fill("input[name=follow_up_on]", "2099-01-01")
+    page.click("#mediation-form button[type=submit]")
+    page.wait_for_url("**/outreach/")
+
+    # End the presence.
+    page.click("a[href*='/end/']")
+    page.fill("input[name=atmosphere]", "calme")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/outreach/")
+    _fits_and_is_accessible(page)
+
+    presence = Presence.objects.get()
+    assert presence.ended_at is not None
+    kiki = Person.objects.get(nickname="Kiki")
+    assert Encounter.objects.filter(presence=presence).count() == 3
+    assert Encounter.objects.filter(presence=presence, persons=kiki).count() == 1
+    observation = Observation.objects.get()
+    assert (observation.presence, observation.place, observation.territory) == (
+        presence,
+        park,
+        territory,
+    )
+    assert (observation.category, observation.people_present) == ("gathering", 8)
+    mediation = Mediation.objects.get()
+    assert mediation.presence == presence and mediation.place == park
+    assert list(mediation.persons.all()) == [kiki]
+    assert mediation.follow_up_on.isoformat() == "2099-01-01"
+    items, _more = timeline.for_person(social_worker, kiki)
+    assert {item.kind for item in items} >= {"encounter", "mediation"}
