@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lien.accounts.models import Membership, Organisation, Role, Team, TeamMembership, User
+from lien.audit.changes import apply_changes
 from lien.audit.services import record
 from lien.core.versioning import claim_version
 
@@ -123,16 +124,12 @@ def update_user(
             raise ValidationError(
                 _("This is the last active admin of the organisation: keep the admin role.")
             )
-        changed = set()
-        if user.full_name != full_name:
-            changed.add("full_name")
-        if user.language != language:
-            changed.add("language")
-        user.full_name = full_name
-        user.language = language
+        names, previous = apply_changes(
+            user, {"full_name": full_name, "language": language}, ("full_name", "language")
+        )
         user.save(update_fields=["full_name", "language"])
-        changed |= _set_roles_and_teams(user, roles, teams)
-        record(action="user.changed", actor=by, obj=user, fields=changed)
+        changed = set(names) | _set_roles_and_teams(user, roles, teams)
+        record(action="user.changed", actor=by, obj=user, fields=changed, previous=previous)
     return user
 
 
@@ -184,13 +181,11 @@ def update_team(*, by: User, team: Team, version: int, name: str, description: s
         clash = Team.objects.filter(organisation=team.organisation, name__iexact=name)
         if clash.exclude(pk=team.pk).exists():
             raise ValidationError(_("A team with this name already exists."))
-        changed = {
-            f for f, v in (("name", name), ("description", description)) if getattr(team, f) != v
-        }
-        team.name = name
-        team.description = description
+        changed, previous = apply_changes(
+            team, {"name": name, "description": description}, ("name", "description")
+        )
         team.save(update_fields=["name", "description"])
-        record(action="team.changed", actor=by, obj=team, fields=changed)
+        record(action="team.changed", actor=by, obj=team, fields=changed, previous=previous)
     return team
 
 

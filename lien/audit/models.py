@@ -1,9 +1,12 @@
+import json
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lien.core.fields import EncryptedTextField
 
 
 class AppendOnlyError(Exception):
@@ -27,7 +30,8 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """Who did what to which record, when and from where; never the values themselves."""
+    """Who did what to which record, when and from where. The values a change replaced are
+    kept encrypted in `previous` (never the new ones: the record holds them)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
@@ -43,6 +47,9 @@ class AuditEvent(models.Model):
     fields = models.JSONField(_("fields changed"), default=list, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # {"event": public id, "values": {field: previous value as text}}, encrypted. The event's
+    # own id inside the token ties it to this row: a token copied onto another event is refused.
+    previous = EncryptedTextField(_("previous values"), null=True, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -67,3 +74,14 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events cannot be deleted")
+
+    @property
+    def previous_values(self) -> dict[str, str]:
+        """The values the change replaced, {field: text}; empty when none were kept or when
+        the stored token belongs to another event."""
+        if not self.previous:
+            return {}
+        payload = json.loads(self.previous)
+        if payload.get("event") != str(self.public_id):
+            return {}
+        return dict(payload.get("values") or {})

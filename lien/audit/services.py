@@ -1,12 +1,15 @@
 """Writing audit events. Call `record` inside the transaction of the change it describes, so
 that a failed audit write fails the change too."""
 
-from collections.abc import Iterable
+import json
+import uuid
+from collections.abc import Iterable, Mapping
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lien.audit import context
+from lien.audit.changes import serialise
 from lien.audit.models import AuditEvent
 
 # Every action Lien records, with the label an admin reads in the audit trail.
@@ -30,6 +33,7 @@ ACTIONS: dict[str, str] = {
     "team.changed": _("Team changed"),
     "team.archived": _("Team archived"),
     "audit.viewed": _("Audit trail viewed"),
+    "history.viewed": _("History of changes read"),
     "person.created": _("Person created"),
     "person.viewed": _("Person file read"),
     "person.changed": _("Person changed"),
@@ -152,8 +156,11 @@ def record(
     object_type: str = "",
     object_id: str = "",
     fields: Iterable[str] = (),
+    previous: Mapping[str, object] | None = None,
 ) -> AuditEvent:
-    """Append one audit event. `fields` names what changed; values are never stored."""
+    """Append one audit event. `fields` names what changed; `previous` gives the values the
+    change replaced ({field: value}, see lien.audit.changes), kept encrypted so that a value
+    overwritten by mistake is not lost. The new values are never stored here."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     if obj is not None:
@@ -163,7 +170,10 @@ def record(
     if organisation_id is None and actor is not None:
         organisation_id = getattr(actor, "organisation_id", None)
     request = context.current()
+    public_id = uuid.uuid4()
     return AuditEvent.objects.create(
+        public_id=public_id,
+        previous=_previous_payload(public_id, previous),
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
         organisation_id=organisation_id,
@@ -173,6 +183,13 @@ def record(
         ip=request.ip if request else None,
         request_id=request.request_id if request else "",
     )
+
+
+def _previous_payload(public_id: uuid.UUID, previous: Mapping[str, object] | None) -> str | None:
+    if not previous:
+        return None
+    values = serialise(previous)
+    return json.dumps({"event": str(public_id), "values": values}, sort_keys=True)
 
 
 def record_each(

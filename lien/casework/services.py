@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from lien.access import policy
 from lien.accounts.models import User
+from lien.audit.changes import apply_changes
 from lien.audit.services import record
 from lien.casework.models import JournalEntry, Procedure
 from lien.core.versioning import claim_version
@@ -95,13 +96,9 @@ def update_procedure(*, by: User, procedure: Procedure, version: int, data: dict
     _check_links(procedure.person, data)
     with transaction.atomic():
         claim_version(procedure, expected=version)
-        changed = [
-            field
-            for field in PROCEDURE_FIELDS
-            if field in data and getattr(procedure, field) != data[field]
-        ]
-        for field in changed:
-            setattr(procedure, field, data[field])
+        changed, previous = apply_changes(procedure, data, PROCEDURE_FIELDS)
         procedure.save()
-        record(action="procedure.changed", actor=by, obj=procedure, fields=changed)
+        record(
+            action="procedure.changed", actor=by, obj=procedure, fields=changed, previous=previous
+        )
     return procedure

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lien.accounts.models import User
+from lien.audit.changes import apply_changes, related_text
 from lien.audit.services import record
 from lien.casework.models import Appointment, CalendarFeedToken
 from lien.core.versioning import claim_version
@@ -72,19 +73,21 @@ def update_appointment(
     workers = _check(by=by, data=data, workers=workers)
     with transaction.atomic():
         claim_version(appointment, expected=version)
-        changed = [
-            field
-            for field in APPOINTMENT_FIELDS
-            if field in data and getattr(appointment, field) != data[field]
-        ]
-        for field in changed:
-            setattr(appointment, field, data[field])
+        changed, previous = apply_changes(appointment, data, APPOINTMENT_FIELDS)
         _check_times(appointment)
         appointment.save()
-        if {w.pk for w in workers} != set(appointment.workers.values_list("pk", flat=True)):
+        before = list(appointment.workers.all())
+        if {w.pk for w in workers} != {w.pk for w in before}:
             appointment.workers.set(workers)
             changed.append("workers")
-        record(action="appointment.changed", actor=by, obj=appointment, fields=changed)
+            previous["workers"] = related_text(before)
+        record(
+            action="appointment.changed",
+            actor=by,
+            obj=appointment,
+            fields=changed,
+            previous=previous,
+        )
     return appointment
 
 
@@ -101,9 +104,16 @@ def set_appointment_status(
         if appointment.status == status and appointment.version == version:
             return appointment
         claim_version(appointment, expected=version)
+        previous = {"status": appointment.status}
         Appointment.objects.filter(pk=appointment.pk).update(status=status)
         appointment.refresh_from_db(fields=["status", "version"])
-        record(action="appointment.changed", actor=by, obj=appointment, fields=["status"])
+        record(
+            action="appointment.changed",
+            actor=by,
+            obj=appointment,
+            fields=["status"],
+            previous=previous,
+        )
     return appointment
 
 

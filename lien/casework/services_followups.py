@@ -58,8 +58,15 @@ def end_follow_up(
         raise ValidationError(_("The end comes after the start."))
     with transaction.atomic():
         claim_version(follow_up, expected=version)
+        previous = {"ended_on": follow_up.ended_on, "end_reason": follow_up.end_reason}
         follow_up.ended_on = on
         follow_up.end_reason = reason
         follow_up.save()
-        record(action="follow_up.ended", actor=by, obj=follow_up, fields=["ended_on", "end_reason"])
+        record(
+            action="follow_up.ended",
+            actor=by,
+            obj=follow_up,
+            fields=["ended_on", "end_reason"],
+            previous=previous,
+        )
     return follow_up

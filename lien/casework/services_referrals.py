@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from lien.access import policy
 from lien.access.policy import Perm
 from lien.accounts.models import User
+from lien.audit.changes import apply_changes
 from lien.audit.services import record
 from lien.casework.models import CircleMember, Consent, Referral
 from lien.core.versioning import claim_version
@@ -58,6 +59,7 @@ def withdraw_consent(*, by: User, consent: Consent, on: datetime.date) -> Consen
     with transaction.atomic():
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.withdrawn_on is None or on < consent.withdrawn_on:
+            previous = {"withdrawn_on": consent.withdrawn_on}
             consent.withdrawn_on = on
             consent.save(update_fields=["withdrawn_on"])
             record(
@@ -65,6 +67,7 @@ def withdraw_consent(*, by: User, consent: Consent, on: datetime.date) -> Consen
                 actor=by,
                 obj=consent.person,
                 fields=["consent", consent.scope],
+                previous=previous,
             )
     return consent
 
@@ -170,13 +173,9 @@ def answer_referral(*, by: User, referral: Referral, version: int, data: dict) -
         raise ValidationError(_("Give the reason for the refusal."))
     with transaction.atomic():
         claim_version(referral, expected=version)
-        changed = [
-            f for f in REFERRAL_ANSWER_FIELDS if f in data and getattr(referral, f) != data[f]
-        ]
-        for field in changed:
-            setattr(referral, field, data[field])
+        changed, previous = apply_changes(referral, data, REFERRAL_ANSWER_FIELDS)
         referral.save()
-        record(action="referral.changed", actor=by, obj=referral, fields=changed)
+        record(action="referral.changed", actor=by, obj=referral, fields=changed, previous=previous)
     return referral
 
 
@@ -220,11 +219,15 @@ def update_circle_member(
     _same_organisation(member.person, data.get("colleague"), data.get("partner"))
     with transaction.atomic():
         claim_version(member, expected=version)
-        changed = [f for f in CIRCLE_FIELDS if f in data and getattr(member, f) != data[f]]
-        for field in changed:
-            setattr(member, field, data[field])
+        changed, previous = apply_changes(member, data, CIRCLE_FIELDS)
         member.save()
-        record(action="circle.changed", actor=by, obj=member.person, fields=changed)
+        record(
+            action="circle.changed",
+            actor=by,
+            obj=member.person,
+            fields=changed,
+            previous=previous,
+        )
     return member
 
 

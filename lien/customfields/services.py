@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from lien.access import policy
 from lien.access.policy import Perm
 from lien.accounts.models import User
+from lien.audit.changes import diff
 from lien.audit.services import record
 from lien.core.versioning import claim_version
 from lien.customfields.models import CustomField, CustomValue, fields_for
@@ -144,7 +145,8 @@ def update_field(*, by: User, field: CustomField, version: int, data: dict) -> C
     values = _clean_definition(by, field.kind, data, field=field)
     with transaction.atomic():
         claim_version(field, expected=version)
-        changed = [name for name, value in values.items() if getattr(field, name) != value]
+        previous = diff(field, values, values)
+        changed = list(previous)
         was_sensitive = field.sensitive
         # Its values would then be shown to every role that sees the file: only someone who
         # may read them decides that (an admin, by role alone, may not).
@@ -160,7 +162,9 @@ def update_field(*, by: User, field: CustomField, version: int, data: dict) -> C
         field.save()
         if field.sensitive != was_sensitive:
             _restore_values(field, was_sensitive=was_sensitive)
-        record(action="custom_field.changed", actor=by, obj=field, fields=changed)
+        record(
+            action="custom_field.changed", actor=by, obj=field, fields=changed, previous=previous
+        )
     return field
 
 
@@ -254,9 +258,12 @@ def clean_value(field: CustomField, value, *, current=None):
     return in_option_order(field, value)
 
 
-def save_values(*, by: User, field_values: Mapping[CustomField, object], obj) -> set[str]:
+def save_values(
+    *, by: User, field_values: Mapping[CustomField, object], obj, previous: dict | None = None
+) -> set[str]:
     """Set the custom values of `obj` (fields left out are left as they are) and return the
-    names of those that changed, as `custom:<public id>`, for the caller's audit event.
+    names of those that changed, as `custom:<public id>`, for the caller's audit event;
+    `previous`, when given, receives their values before ({name: value}, None when empty).
 
     Call it inside the transaction of the service that writes `obj`, after `obj` is saved: a
     failure here then writes nothing at all. A cleared value's row is deleted (it is a
@@ -280,6 +287,8 @@ def save_values(*, by: User, field_values: Mapping[CustomField, object], obj) ->
         if value == before or (value is None and is_empty(before)):
             continue
         changed.append(field)
+        if previous is not None:
+            previous[f"custom:{field.public_id}"] = None if is_empty(before) else before
         new_rows += rows_for(
             field,
             value,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lien.access import policy
 from lien.access.policy import Perm
 from lien.accounts.models import User
+from lien.audit.changes import apply_changes
 from lien.audit.services import record, record_each
 from lien.core.versioning import claim_version
 from lien.partners.models import Partner, PartnerContact
@@ -54,13 +55,12 @@ def _require(by: User, perm: str) -> None:
         raise PermissionDenied(f"{perm} is needed")
 
 
-def _apply(instance, fields: Iterable[str], data: dict) -> set[str]:
-    changed = set()
-    for name in fields:
-        if name in data and getattr(instance, name) != data[name]:
-            setattr(instance, name, data[name])
-            changed.add(name)
-    return changed
+def _apply(instance, fields: Iterable[str], data: dict, previous: dict | None = None) -> set[str]:
+    """Set the fields `data` changes; `previous` (when given) receives the values replaced."""
+    changed, replaced = apply_changes(instance, data, fields)
+    if previous is not None:
+        previous.update(replaced)
+    return set(changed)
 
 
 def _check_name_free(partner: Partner) -> None:
@@ -94,11 +94,12 @@ def update_partner(*, by: User, partner: Partner, version: int, data: dict) -> P
     _require(by, Perm.MANAGE_PARTNERS)
     with transaction.atomic():
         claim_version(partner, expected=version)
-        changed = _apply(partner, PARTNER_FIELDS, data)
+        previous: dict = {}
+        changed = _apply(partner, PARTNER_FIELDS, data, previous)
         if "name" in changed:
             _check_name_free(partner)
         _save(partner)
-        record(action="partner.changed", actor=by, obj=partner, fields=changed)
+        record(action="partner.changed", actor=by, obj=partner, fields=changed, previous=previous)
     return partner
 
 
@@ -133,9 +134,16 @@ def update_contact(
     _require(by, Perm.MANAGE_PARTNERS)
     with transaction.atomic():
         claim_version(contact, expected=version)
-        changed = _apply(contact, CONTACT_FIELDS, data)
+        previous: dict = {}
+        changed = _apply(contact, CONTACT_FIELDS, data, previous)
         contact.save()
-        record(action="partner_contact.changed", actor=by, obj=contact, fields=changed)
+        record(
+            action="partner_contact.changed",
+            actor=by,
+            obj=contact,
+            fields=changed,
+            previous=previous,
+        )
     return contact
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from lien.access import policy
 from lien.accounts.models import Team, User
+from lien.audit.changes import apply_changes
 from lien.audit.services import record
 from lien.casework.models import FollowUp, PathwayTemplate
 from lien.casework.services_pathways import apply_pathways
@@ -51,16 +52,18 @@ class Candidate:
     same_niss: bool
 
 
-def _apply(person: Person, data: dict) -> set[str]:
-    changed = set()
-    for field in EDITABLE_FIELDS:
-        if field in data and getattr(person, field) != data[field]:
-            setattr(person, field, data[field])
-            changed.add(field)
+def _apply(person: Person, data: dict, previous: dict | None = None) -> set[str]:
+    """Set the fields `data` changes; `previous` (when given) receives the values replaced."""
+    names, replaced = apply_changes(person, data, EDITABLE_FIELDS)
+    changed = set(names)
+    if previous is not None:
+        previous.update(replaced)
     if "niss" in data:
         parsed = niss.parse(data["niss"])
         if parsed.digits != (niss.parse(person.niss).digits if person.niss else ""):
             changed.add("niss")
+            if previous is not None:
+                previous["niss"] = person.niss
         person.niss = parsed.digits
         person.niss_index = crypto.blind_index(parsed.digits) if parsed.digits else ""
         person.niss_checksum_ok = parsed.valid
@@ -118,13 +121,14 @@ def update_person(
     out keep their values), in one versioned save."""
     with transaction.atomic():
         claim_version(person, expected=version)
-        changed = _apply(person, data)
-        changed |= save_values(by=by, field_values=custom or {}, obj=person)
+        previous: dict = {}
+        changed = _apply(person, data, previous)
+        changed |= save_values(by=by, field_values=custom or {}, obj=person, previous=previous)
         person.updated_at = timezone.now()
         person.save()
         if changed & {"first_name", "last_name", "nickname", "other_names"}:
             _index_names(person)
-        record(action="person.changed", actor=by, obj=person, fields=changed)
+        record(action="person.changed", actor=by, obj=person, fields=changed, previous=previous)
     return person
 
 
@@ -255,14 +259,15 @@ def mark_left(
         claim_version(person, expected=version)  # a stale version is a conflict, first
         if person.status != Person.Status.ACTIVE:
             raise ValidationError(_("Only an active file can be marked as left."))
-        person.status = Person.Status.LEFT
-        person.left_on = left_on
-        person.left_reason = reason
+        # An earlier departure's date and reason are replaced: the audit event keeps them.
+        changed, previous = apply_changes(
+            person,
+            {"status": Person.Status.LEFT, "left_on": left_on, "left_reason": reason},
+            ("status", "left_on", "left_reason"),
+        )
         person.updated_at = timezone.now()
         person.save()
-        record(
-            action="person.left", actor=by, obj=person, fields=["status", "left_on", "left_reason"]
-        )
+        record(action="person.left", actor=by, obj=person, fields=changed, previous=previous)
     return person
 
 
@@ -272,11 +277,12 @@ def archive_person(*, by: User, person: Person, version: int) -> Person:
         claim_version(person, expected=version)
         if person.status == Person.Status.ARCHIVED:
             raise ValidationError(_("This file is already archived."))
+        previous = {"status": person.status}
         person.status = Person.Status.ARCHIVED
         person.archived_at = timezone.now()
         person.updated_at = person.archived_at
         person.save()
-        record(action="person.archived", actor=by, obj=person, fields=["status"])
+        record(action="person.archived", actor=by, obj=person, fields=["status"], previous=previous)
     return person
 
 
@@ -287,11 +293,14 @@ def reactivate_person(*, by: User, person: Person, version: int) -> Person:
         claim_version(person, expected=version)
         if person.status == Person.Status.ACTIVE:
             raise ValidationError(_("This file is already active."))
+        previous = {"status": person.status}
         person.status = Person.Status.ACTIVE
         person.archived_at = None
         person.updated_at = timezone.now()
         person.save()
-        record(action="person.reactivated", actor=by, obj=person, fields=["status"])
+        record(
+            action="person.reactivated", actor=by, obj=person, fields=["status"], previous=previous
+        )
     return person
 
 
@@ -340,11 +349,15 @@ def update_identity_document(
     _check_document(by, {f: data.get(f, getattr(document, f)) for f in DOCUMENT_FIELDS})
     with transaction.atomic():
         claim_version(document, expected=version)
-        changed = [f for f in DOCUMENT_FIELDS if f in data and getattr(document, f) != data[f]]
-        for field in changed:
-            setattr(document, field, data[field])
+        changed, previous = apply_changes(document, data, DOCUMENT_FIELDS)
         document.save()
-        record(action="identity_document.changed", actor=by, obj=document, fields=changed)
+        record(
+            action="identity_document.changed",
+            actor=by,
+            obj=document,
+            fields=changed,
+            previous=previous,
+        )
     return document
 
 
@@ -422,11 +435,9 @@ def update_relation(*, by: User, relation: Relation, version: int, data: dict) -
     _check_relation({f: data.get(f, getattr(relation, f)) for f in RELATION_FIELDS})
     with transaction.atomic():
         claim_version(relation, expected=version)
-        changed = [f for f in RELATION_FIELDS if f in data and getattr(relation, f) != data[f]]
-        for field in changed:
-            setattr(relation, field, data[field])
+        changed, previous = apply_changes(relation, data, RELATION_FIELDS)
         relation.save()
-        record(action="relation.changed", actor=by, obj=relation, fields=changed)
+        record(action="relation.changed", actor=by, obj=relation, fields=changed, previous=previous)
     return relation
 
 

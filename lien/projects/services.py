@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from lien.access import policy
 from lien.access.policy import Perm
 from lien.accounts.models import Team, User
+from lien.audit.changes import apply_changes, related_text
 from lien.audit.services import record
 from lien.core.versioning import claim_version
 from lien.people.models import Person
@@ -87,15 +88,15 @@ def update_project(
     partners = _check_partners(by, partners)
     with transaction.atomic():
         claim_version(project, expected=version)
-        changed = [f for f in PROJECT_FIELDS if f in data and getattr(project, f) != data[f]]
-        for field in changed:
-            setattr(project, field, data[field])
+        changed, previous = apply_changes(project, data, PROJECT_FIELDS)
         _check_project(project)
         project.save()
-        if {p.pk for p in partners} != set(project.partners.values_list("pk", flat=True)):
+        before = list(project.partners.all())
+        if {p.pk for p in partners} != {p.pk for p in before}:
             project.partners.set(partners)
             changed.append("partners")
-        record(action="project.changed", actor=by, obj=project, fields=changed)
+            previous["partners"] = related_text(before)
+        record(action="project.changed", actor=by, obj=project, fields=changed, previous=previous)
     return project
 
 
@@ -143,12 +144,10 @@ def update_activity(*, by: User, activity: Activity, version: int, data: Mapping
     _require(by, Perm.MANAGE_PROJECTS)
     with transaction.atomic():
         claim_version(activity, expected=version)
-        changed = [f for f in ACTIVITY_FIELDS if f in data and getattr(activity, f) != data[f]]
-        for field in changed:
-            setattr(activity, field, data[field])
+        changed, previous = apply_changes(activity, data, ACTIVITY_FIELDS)
         _check_activity(activity)
         activity.save()
-        record(action="activity.changed", actor=by, obj=activity, fields=changed)
+        record(action="activity.changed", actor=by, obj=activity, fields=changed, previous=previous)
     return activity
 
 

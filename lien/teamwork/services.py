@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lien.accounts.models import Team, User
+from lien.audit.changes import apply_changes, related_text
 from lien.audit.services import record
 from lien.core.versioning import claim_version
 from lien.partners.models import Partner
@@ -92,14 +93,14 @@ def update_meeting(
     _check_meeting(data, attendees, meeting.team)
     with transaction.atomic():
         claim_version(meeting, expected=version)
-        changed = [f for f in MEETING_FIELDS if f in data and getattr(meeting, f) != data[f]]
-        for field in changed:
-            setattr(meeting, field, data[field])
+        changed, previous = apply_changes(meeting, data, MEETING_FIELDS)
         meeting.save()
-        if {a.pk for a in attendees} != set(meeting.attendees.values_list("pk", flat=True)):
+        before = list(meeting.attendees.all())
+        if {a.pk for a in attendees} != {a.pk for a in before}:
             meeting.attendees.set(attendees)
             changed.append("attendees")
-        record(action="meeting.changed", actor=by, obj=meeting, fields=changed)
+            previous["attendees"] = related_text(before)
+        record(action="meeting.changed", actor=by, obj=meeting, fields=changed, previous=previous)
     return meeting
 
 
@@ -229,15 +230,16 @@ def update_daily_report(
     _check_report(by=by, team=report.team, handover=handover, partners=partners)
     with transaction.atomic():
         claim_version(report, expected=version)
-        changed = []
-        if report.handover != handover:
-            report.handover = handover
-            changed.append("handover")
+        changed, previous = apply_changes(report, {"handover": handover}, ("handover",))
         report.save()
-        if {p.pk for p in partners} != set(report.partners_met.values_list("pk", flat=True)):
+        before = list(report.partners_met.all())
+        if {p.pk for p in partners} != {p.pk for p in before}:
             report.partners_met.set(partners)
             changed.append("partners_met")
-        record(action="daily_report.changed", actor=by, obj=report, fields=changed)
+            previous["partners_met"] = related_text(before)
+        record(
+            action="daily_report.changed", actor=by, obj=report, fields=changed, previous=previous
+        )
     return report
 
 
