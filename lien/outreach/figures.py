@@ -18,7 +18,6 @@ from django.db.models import (
     Q,
     Sum,
 )
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +29,7 @@ from lien.outreach.models import (
     Passage,
     Place,
     Presence,
+    Territory,
     Theme,
 )
 
@@ -134,33 +134,46 @@ class PeopleTable:
         return [sum(v for (_b, g), v in self.cells.items() if g == gender) for gender in GENDERS]
 
 
-def _people_table(encounters, period: Period) -> PeopleTable:
-    """Two grouped queries: anonymous counts by band, gender and new; named people on the
-    encounters by birth year and gender."""
-    table = PeopleTable()
+def _people_rows(encounters, *, by: str = ""):
+    """Two grouped queries over `encounters`: anonymous counts by age band, gender and new;
+    named people by birth year and gender — each also by `by` (a field of the encounter, such
+    as "place_id") when given, so one scan serves a page's totals and its breakdown."""
+    extra = [f"encounter__{by}"] if by else []
     anonymous = (
         AnonymousCount.objects.filter(encounter__in=encounters.values("pk"))
-        .values("age_band", "gender", "is_new")
+        .values(*extra, "age_band", "gender", "is_new")
         .annotate(n=Sum("count"))
         .order_by()
     )
+    named = (
+        Encounter.persons.through.objects.filter(encounter__in=encounters.values("pk"))
+        .values(*extra, "person__birth_year", "person__gender")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return list(anonymous), list(named)
+
+
+def _people_table(anonymous, named, period: Period) -> PeopleTable:
+    table = PeopleTable()
     for row in anonymous:
         table.add(row["age_band"], row["gender"], row["n"])
         table.anonymous += row["n"]
         if row["is_new"]:
             table.anonymous_new += row["n"]
-    named = (
-        Encounter.persons.through.objects.filter(encounter__in=encounters.values("pk"))
-        .values("person__birth_year", "person__gender")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     for row in named:
         year = row["person__birth_year"]
         band = band_of_age(period.end.year - year if year else None)
         table.add(band, PERSON_GENDER.get(row["person__gender"], "?"), row["n"])
         table.named += row["n"]
     return table
+
+
+def _sum_by(rows, key: str) -> dict:
+    totals: dict = {}
+    for row in rows:
+        totals[row[key]] = totals.get(row[key], 0) + row["n"]
+    return totals
 
 
 # A neighbourhood ---------------------------------------------------------------------------
@@ -188,24 +201,20 @@ class TerritoryFigures:
     places: list
 
 
-def _choices_rows(rows, key: str, choices) -> list[dict]:
+def _choices_rows(totals: dict, choices) -> list[dict]:
     labels = dict(choices)
     return [
-        {"code": row[key], "label": labels.get(row[key], row[key]), "count": row["n"]}
-        for row in sorted(rows, key=lambda r: (-r["n"], r[key]))
+        {"code": code, "label": labels.get(code, code), "count": n}
+        for code, n in sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     ]
 
 
-def _presence_totals(presences) -> tuple[int, float]:
-    """Ended presences: how many, and their hours (end − start, summed in the database)."""
-    totals = presences.filter(ended_at__isnull=False).aggregate(
-        n=Count("pk"),
-        duration=Sum(
-            ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
-        ),
-    )
-    duration = totals["duration"] or datetime.timedelta()
-    return totals["n"], round(duration.total_seconds() / 3600, 1)
+def _duration():
+    return Sum(ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField()))
+
+
+def _hours(duration) -> float:
+    return round((duration or datetime.timedelta()).total_seconds() / 3600, 1)
 
 
 def territory_encounters(user, territory, period: Period):
@@ -217,47 +226,69 @@ def territory_encounters(user, territory, period: Period):
 
 
 def territory_figures(user, territory, period: Period) -> TerritoryFigures:
-    """A neighbourhood over a period, for the user's teams: a fixed number of queries."""
+    """A neighbourhood over a period, for the user's teams, in nine grouped queries: the
+    encounters by day and place, their anonymous counts and named people (each by place too),
+    themes, presence hours, observations by category and place, mediations, visits, places."""
     encounters = territory_encounters(user, territory, period)
-    in_period = {"since": period.since, "until": period.until}
-    presences = (
-        Presence.objects.visible_to(user)
-        .active()
-        .filter(territory=territory, started_at__gte=in_period["since"])
-        .filter(started_at__lt=in_period["until"])
-    )
-    sessions, hours = _presence_totals(presences)
-
-    # Encounters per day in SQL (the time zone's day), summed into weeks here.
-    per_day = (
-        encounters.annotate(day=TruncDate("occurred_at"))
-        .values("day")
-        .annotate(n=Count("pk"))
+    # Encounters per week and place: one conditional count per week (plain comparisons on the
+    # indexed time, no per-row date function), weeks starting on Brussels Mondays.
+    mondays = period.weeks()
+    per_place_week = list(
+        encounters.values("place_id")
+        .annotate(
+            **{
+                f"week_{index}": Count(
+                    "pk",
+                    filter=Q(
+                        occurred_at__gte=_midnight(monday),
+                        occurred_at__lt=_midnight(monday + datetime.timedelta(days=7)),
+                    ),
+                )
+                for index, monday in enumerate(mondays)
+            },
+            n=Count("pk"),
+        )
         .order_by()
     )
-    weeks = {monday: 0 for monday in period.weeks()}
-    for row in per_day:
-        day = row["day"]
-        monday = day - datetime.timedelta(days=day.weekday())
-        if monday in weeks:
-            weeks[monday] += row["n"]
+    weeks = [
+        Week(monday, sum(row[f"week_{index}"] for row in per_place_week))
+        for index, monday in enumerate(mondays)
+    ]
+    anonymous, named = _people_rows(encounters, by="place_id")
 
-    themes = (
+    themes = list(
         Encounter.themes.through.objects.filter(encounter__in=encounters.values("pk"))
-        .values("theme_id")
+        .values("theme_id", "theme__code", "theme__label_fr", "theme__label_nl", "theme__label_en")
         .annotate(n=Count("pk"))
         .order_by("-n", "theme_id")[:TOP_THEMES]
     )
-    themes = list(themes)
-    labels = {t.pk: t for t in Theme.objects.filter(pk__in=[row["theme_id"] for row in themes])}
-    top_themes = [{"theme": labels[row["theme_id"]], "count": row["n"]} for row in themes]
+    top_themes = [
+        {
+            "theme": Theme(
+                pk=row["theme_id"],
+                code=row["theme__code"],
+                label_fr=row["theme__label_fr"],
+                label_nl=row["theme__label_nl"],
+                label_en=row["theme__label_en"],
+            ),
+            "count": row["n"],
+        }
+        for row in themes
+    ]
 
+    presence = (
+        Presence.objects.visible_to(user)
+        .active()
+        .filter(territory=territory, started_at__gte=period.since, started_at__lt=period.until)
+        .filter(ended_at__isnull=False)
+        .aggregate(n=Count("pk"), duration=_duration())
+    )
     # Observations and mediations carry their place's neighbourhood (their services set it).
-    observations = (
+    observed = list(
         Observation.objects.visible_to(user)
         .active()
         .filter(territory=territory, observed_at__gte=period.since, observed_at__lt=period.until)
-        .values("category")
+        .values("category", "place_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -276,79 +307,88 @@ def territory_figures(user, territory, period: Period) -> TerritoryFigures:
         .filter(occurred_at__gte=period.since, occurred_at__lt=period.until)
         .aggregate(n=Count("pk"), named=Count("pk", filter=Q(person__isnull=False)))
     )
+    places = _with_counts(
+        Place.objects.visible_to(user).filter(territory=territory),
+        encounters=_sum_by(per_place_week, "place_id"),
+        people=_sum_by(anonymous, "encounter__place_id"),
+        named=_sum_by(named, "encounter__place_id"),
+        observations=_sum_by(observed, "place_id"),
+    )
     return TerritoryFigures(
         period=period,
-        presences=sessions,
-        presence_hours=hours,
-        encounters=sum(weeks.values()),
-        people=_people_table(encounters, period),
-        weeks=[Week(monday, count) for monday, count in weeks.items()],
+        presences=presence["n"],
+        presence_hours=_hours(presence["duration"]),
+        encounters=sum(row["n"] for row in per_place_week),
+        people=_people_table(anonymous, named, period),
+        weeks=weeks,
         themes=top_themes,
-        observations=_choices_rows(observations, "category", Observation.Category.choices),
-        mediations=_choices_rows(mediations, "nature", Mediation.Nature.choices),
+        observations=_choices_rows(_sum_by(observed, "category"), Observation.Category.choices),
+        mediations=_choices_rows(_sum_by(mediations, "nature"), Mediation.Nature.choices),
         passages=passages["n"],
         passages_named=passages["named"],
-        places=places_with_counts(user, period, territory=territory),
+        places=places,
     )
 
 
 # Places --------------------------------------------------------------------------------
 
 
-def places_with_counts(user, period: Period, *, territory=None) -> list[Place]:
-    """The places the user sees (live ones, and archived ones with activity in the period),
-    each with `encounter_count`, `people_count` (anonymous + named) and `observation_count`
-    for the period: four queries whatever the number of places."""
-    places = Place.objects.visible_to(user).select_related("territory")
+def _with_counts(places, *, encounters, people, named, observations) -> list[Place]:
+    """The places (live ones, and archived ones with activity in the period), each with
+    `encounter_count`, `people_count` (anonymous + named) and `observation_count`."""
+    result = []
+    for place in places.select_related("territory").order_by("name", "pk"):
+        place.encounter_count = encounters.get(place.pk, 0)
+        place.people_count = people.get(place.pk, 0) + named.get(place.pk, 0)
+        place.observation_count = observations.get(place.pk, 0)
+        place.active_in_period = bool(place.encounter_count or place.observation_count)
+        if place.archived_at is None or place.active_in_period:
+            result.append(place)
+    return result
+
+
+def places_with_counts(user, period: Period) -> list[Place]:
+    """Every place the user sees with its figures over the period (the map): five queries
+    whatever the number of places."""
     encounters = (
         Encounter.objects.visible_to(user)
         .active()
         .filter(occurred_at__gte=period.since, occurred_at__lt=period.until, place__isnull=False)
     )
+    places = Place.objects.visible_to(user)
     observations = (
         Observation.objects.visible_to(user)
         .active()
+        # By neighbourhood: read from the (territory, time) index, not the organisation's.
+        .filter(
+            territory_id__in=list(Territory.objects.visible_to(user).values_list("pk", flat=True))
+        )
         .filter(observed_at__gte=period.since, observed_at__lt=period.until, place__isnull=False)
     )
-    if territory is not None:
-        places = places.filter(territory=territory)
-        encounters = encounters.filter(territory=territory)
-        observations = observations.filter(territory=territory)
-    per_place = dict(
-        encounters.values("place_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("place_id", "n")
+    return _with_counts(
+        places,
+        encounters=dict(
+            encounters.values("place_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("place_id", "n")
+        ),
+        people=_grouped_sum(
+            AnonymousCount.objects.filter(encounter__in=encounters.values("pk")),
+            "encounter__place_id",
+            Sum("count"),
+        ),
+        named=_grouped_sum(
+            Encounter.persons.through.objects.filter(encounter__in=encounters.values("pk")),
+            "encounter__place_id",
+            Count("pk"),
+        ),
+        observations=_grouped_sum(observations, "place_id", Count("pk")),
     )
-    anonymous = dict(
-        AnonymousCount.objects.filter(encounter__in=encounters.values("pk"))
-        .values("encounter__place_id")
-        .annotate(n=Sum("count"))
-        .order_by()
-        .values_list("encounter__place_id", "n")
-    )
-    named = dict(
-        Encounter.persons.through.objects.filter(encounter__in=encounters.values("pk"))
-        .values("encounter__place_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("encounter__place_id", "n")
-    )
-    observed = dict(
-        observations.values("place_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("place_id", "n")
-    )
-    result = []
-    for place in places.order_by("name", "pk"):
-        place.encounter_count = per_place.get(place.pk, 0)
-        place.people_count = anonymous.get(place.pk, 0) + named.get(place.pk, 0)
-        place.observation_count = observed.get(place.pk, 0)
-        place.active_in_period = bool(place.encounter_count or place.observation_count)
-        if place.archived_at is None or place.active_in_period:
-            result.append(place)
-    return result
+
+
+def _grouped_sum(queryset, key: str, aggregate) -> dict:
+    return dict(queryset.values(key).annotate(n=aggregate).order_by().values_list(key, "n"))
 
 
 @dataclass
@@ -364,8 +404,11 @@ def place_figures(user, place, period: Period) -> PlaceFigures:
         .active()
         .filter(place=place, occurred_at__gte=period.since, occurred_at__lt=period.until)
     )
+    anonymous, named = _people_rows(encounters)
     return PlaceFigures(
-        period=period, encounters=encounters.count(), people=_people_table(encounters, period)
+        period=period,
+        encounters=encounters.count(),
+        people=_people_table(anonymous, named, period),
     )
 
 
@@ -375,68 +418,49 @@ def place_figures(user, place, period: Period) -> PlaceFigures:
 def overview(user, territories, period: Period) -> list:
     """Each neighbourhood with its figures over the period: hours and sessions of presence,
     encounters, people met, observations (one grouped query each)."""
+    territories = list(territories)
+    ids = [territory.pk for territory in territories]
     encounters = (
         Encounter.objects.visible_to(user)
         .active()
-        .filter(occurred_at__gte=period.since, occurred_at__lt=period.until)
-        .filter(territory__isnull=False)
+        .filter(territory_id__in=ids, occurred_at__gte=period.since, occurred_at__lt=period.until)
     )
-    per_territory = dict(
-        encounters.values("territory_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("territory_id", "n")
+    per_territory = _grouped_sum(encounters, "territory_id", Count("pk"))
+    anonymous = _grouped_sum(
+        AnonymousCount.objects.filter(encounter__in=encounters.values("pk")),
+        "encounter__territory_id",
+        Sum("count"),
     )
-    anonymous = dict(
-        AnonymousCount.objects.filter(encounter__in=encounters.values("pk"))
-        .values("encounter__territory_id")
-        .annotate(n=Sum("count"))
-        .order_by()
-        .values_list("encounter__territory_id", "n")
-    )
-    named = dict(
-        Encounter.persons.through.objects.filter(encounter__in=encounters.values("pk"))
-        .values("encounter__territory_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("encounter__territory_id", "n")
+    named = _grouped_sum(
+        Encounter.persons.through.objects.filter(encounter__in=encounters.values("pk")),
+        "encounter__territory_id",
+        Count("pk"),
     )
     presences = {
         row["territory_id"]: row
         for row in Presence.objects.visible_to(user)
         .active()
-        .filter(started_at__gte=period.since, started_at__lt=period.until)
-        .filter(ended_at__isnull=False, territory__isnull=False)
+        .filter(territory_id__in=ids, started_at__gte=period.since, started_at__lt=period.until)
+        .filter(ended_at__isnull=False)
         .values("territory_id")
-        .annotate(
-            n=Count("pk"),
-            duration=Sum(
-                ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
-            ),
-        )
+        .annotate(n=Count("pk"), duration=_duration())
         .order_by()
     }
-    observed = dict(
+    observed = _grouped_sum(
         Observation.objects.visible_to(user)
         .active()
-        .filter(observed_at__gte=period.since, observed_at__lt=period.until)
-        .filter(territory__isnull=False)
-        .values("territory_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("territory_id", "n")
+        .filter(territory_id__in=ids, observed_at__gte=period.since, observed_at__lt=period.until),
+        "territory_id",
+        Count("pk"),
     )
-    result = []
     for territory in territories:
-        presence = presences.get(territory.pk)
-        duration = (presence or {}).get("duration") or datetime.timedelta()
-        territory.presence_count = presence["n"] if presence else 0
-        territory.presence_hours = round(duration.total_seconds() / 3600, 1)
+        presence = presences.get(territory.pk) or {"n": 0, "duration": None}
+        territory.presence_count = presence["n"]
+        territory.presence_hours = _hours(presence["duration"])
         territory.encounter_count = per_territory.get(territory.pk, 0)
         territory.people_count = anonymous.get(territory.pk, 0) + named.get(territory.pk, 0)
         territory.observation_count = observed.get(territory.pk, 0)
-        result.append(territory)
-    return result
+    return territories
 
 
 # The weekly chart --------------------------------------------------------------------------

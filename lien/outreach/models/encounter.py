@@ -107,6 +107,12 @@ class Encounter(models.Model):
             ),
             # A place's page: its latest encounters; the map: counts per place in a period.
             models.Index(fields=["place", "occurred_at"], name="encounter_place_idx"),
+            # The overview and the map: the user's teams' encounters in a period. Led by the
+            # organisation, so that SQLite prefers it to the organisation's own index (which
+            # would read every encounter of the organisation).
+            models.Index(
+                fields=["organisation", "team", "occurred_at"], name="encounter_org_team_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
