@@ -97,6 +97,12 @@ URLS: dict[str, Rule] = {
     "accounts:team_archive": Rule(Perm.MANAGE_TEAMS, method="post", kwargs="team"),
     "audit:event_list": Rule(Perm.VIEW_AUDIT),
     "audit:object_history": Rule(Perm.VIEW_AUDIT, kwargs="history"),
+    # A record's changes, for whoever sees the record (here a person's file).
+    "audit:record_history": Rule(
+        "member",
+        kwargs="person_history",
+        overrides=((Role.ADMIN, 404), (Role.ANALYST, 404), (Role.FIELD_VOLUNTEER, 404)),
+    ),
     "customfields:field_list": Rule(Perm.MANAGE_CUSTOM_FIELDS),
     "customfields:field_create": Rule(Perm.MANAGE_CUSTOM_FIELDS),
     "customfields:field_edit": Rule(Perm.MANAGE_CUSTOM_FIELDS, kwargs="custom_field"),
@@ -449,6 +455,7 @@ def world(organisation, make_user):
         "team": {"public_id": team.public_id},
         "target": {"public_id": target.public_id},
         "history": {"object_type": "accounts.user", "object_id": str(target.public_id)},
+        "person_history": {"object_type": "people.person", "object_id": str(person.public_id)},
         "invitation": {"public_id": target.public_id, "token": "not-a-token"},
         "email_key": {"key": "not-a-key"},
         "_target": target,

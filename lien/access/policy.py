@@ -307,6 +307,16 @@ def audit_events_visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
     return queryset.filter(organisation_id=user.organisation_id)
 
 
+def record_changes_visible_to(user, queryset: models.QuerySet, record) -> models.QuerySet:
+    """The audit events of one record, for a user who sees that record (the caller found it
+    through the record's own `..._visible_to`); which previous values they read is decided
+    per field by the rules registered in lien.audit.history."""
+    denied = _none_unless_member(user, queryset)
+    if denied is not None or record.organisation_id != user.organisation_id:
+        return queryset.none()
+    return queryset.filter(organisation_id=user.organisation_id)
+
+
 def my_teams(user, queryset: models.QuerySet) -> models.QuerySet:
     """The teams the user belongs to."""
     denied = _none_unless_member(user, queryset)

@@ -11,4 +11,9 @@ urlpatterns = [
         views.object_history,
         name="object_history",
     ),
+    re_path(
+        r"^changes/(?P<object_type>[a-z_]{1,30}\.[a-z_]{1,30})/(?P<object_id>[0-9a-f\-]{36})/$",
+        views.record_history,
+        name="record_history",
+    ),
 ]

@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils import timezone
 from lien.access import policy
 from lien.access.policy import Perm
 from lien.accounts.models import User
+from lien.audit import history
 from lien.audit.forms import AuditFilterForm
 from lien.audit.models import AuditEvent
 from lien.audit.services import ACTIONS, record
@@ -81,4 +83,38 @@ def object_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
         request,
         "audit/object_history.html",
         {"page": page, "object_type": object_type, "object_id": object_id},
+    )
+
+
+@policy.require(None)
+def record_history(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    """A record's changes and the values they replaced, for those who see the record: each
+    value only when the reader may read that field today. Reading it is audited."""
+    kind = history.KINDS.get(object_type)
+    if kind is None:
+        raise Http404
+    obj = policy.get_or_404(kind.visible(request.user), public_id=object_id)
+    reads = Q()
+    for suffix in history.READ_SUFFIXES:
+        reads |= Q(action__endswith=suffix)
+    events = (
+        policy.record_changes_visible_to(request.user, AuditEvent.objects.all(), obj)
+        .for_object(object_type, obj.public_id)
+        .exclude(reads)
+    )
+    paginator = Paginator(events.select_related("actor"), PAGE_SIZE, allow_empty_first_page=True)
+    page = paginator.get_page(request.GET.get("page"))
+    record(action="history.viewed", actor=request.user, obj=obj)
+    return render(
+        request,
+        "audit/record_history.html",
+        {
+            "page": page,
+            "changes": history.changes(
+                request.user, history.rules_for(object_type), page.object_list, ACTIONS
+            ),
+            "title": kind.title(request.user, obj),
+            "back": kind.url(obj) if kind.url else "",
+            "query": "",
+        },
     )

@@ -6,3 +6,8 @@ class PartnersConfig(AppConfig):
     name = "lien.partners"
     label = "partners"
     verbose_name = _("Partners")
+
+    def ready(self) -> None:
+        from lien.partners import history
+
+        history.register_kinds()

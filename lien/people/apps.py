@@ -10,6 +10,7 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from lien.customfields.models import CustomField
         from lien.customfields.sections import section_for
-        from lien.people import file_sections
+        from lien.people import file_sections, history
 
         file_sections.register(section_for(CustomField.Entity.PERSON))
+        history.register_kinds()
