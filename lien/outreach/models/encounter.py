@@ -101,9 +101,11 @@ class Encounter(models.Model):
         indexes = [
             models.Index(fields=["team", "-occurred_at"], name="encounter_team_idx"),
             # A neighbourhood's page and the overview: its encounters by the user's teams in a
-            # period, read as one range per team.
+            # period, read as one range per team. The organisation first, as every query
+            # names it: both databases then prefer this index to the organisation's own.
             models.Index(
-                fields=["territory", "team", "occurred_at"], name="encounter_territory_idx"
+                fields=["organisation", "territory", "team", "occurred_at"],
+                name="encounter_org_territory_idx",
             ),
             # A place's page: its latest encounters; the map: counts per place in a period.
             models.Index(fields=["place", "occurred_at"], name="encounter_place_idx"),
