@@ -170,3 +170,72 @@ NOTE_SENTENCES: tuple[str, ...] = (
     "Elle a repris contact avec le service de santé mentale.",
 )
 # fmt: on
+
+# Street work (lien/bench/street.py).
+# fmt: off
+ATMOSPHERES: tuple[str, ...] = (
+    "Calme", "Calme, peu de monde", "Tendu après un contrôle de police", "Beaucoup de jeunes",
+    "Animé, match de foot", "Pluie, peu de monde", "Ramadan, soirée animée",
+    "Tensions entre deux groupes", "Bonne ambiance", "Fatigue, chaleur", "Fête de quartier",
+)
+LOGBOOK_SENTENCES: tuple[str, ...] = (
+    "Tournée habituelle par le parc puis la place.",
+    "Plusieurs jeunes nous ont demandé des nouvelles du tournoi.",
+    "Présence policière importante autour de la station.",
+    "Discussion longue avec un groupe sur l'école et les stages.",
+    "Deux nouvelles personnes rencontrées, à revoir.",
+    "Le snack a fermé plus tôt, le groupe s'est déplacé vers l'agora.",
+    "Rappel des horaires de la permanence à plusieurs jeunes.",
+    "Un habitant s'est plaint du bruit en soirée.",
+    "Peu de monde à cause de la pluie, passage rapide.",
+    "Passage au local des mamans, invitation à la réunion du jeudi.",
+)
+ENCOUNTER_NOTES: tuple[str, ...] = (
+    "Cherche un stage pour septembre.",
+    "Parle de tensions à la maison.",
+    "Demande des infos sur le tournoi de mini-foot.",
+    "A reçu un courrier du CPAS qu'il ne comprend pas.",
+    "Veut reprendre une formation.",
+    "Inquiet pour un ami qui ne sort plus.",
+    "Amende de la STIB, à voir à la permanence.",
+    "A quitté l'école depuis deux mois.",
+    "Propose de venir à l'activité de samedi.",
+    "Se plaint des contrôles répétés.",
+)
+OBSERVATION_SENTENCES: tuple[str, ...] = (
+    "Groupe d'une quinzaine de jeunes sur les bancs jusqu'à la nuit.",
+    "Seringues trouvées près de l'entrée du parc.",
+    "Éclairage en panne sur toute la longueur de la place.",
+    "Deal visible en fin d'après-midi près de la station.",
+    "Nouvelle maison de jeunes ouverte, horaires affichés.",
+    "Dispute entre deux groupes, calmée avant notre arrivée.",
+    "Familles nombreuses au parc, enfants seuls en soirée.",
+    "Dépôts clandestins d'encombrants au coin de la rue.",
+    "Agora occupée par des adultes, les plus jeunes n'y vont plus.",
+    "Riverains inquiets du bruit des scooters.",
+    "Contrôle de police, les jeunes se dispersent.",
+    "Ambiance calme, échanges avec les commerçants.",
+)
+MEDIATION_PARTIES: tuple[str, ...] = (
+    "Un groupe de jeunes et le gérant du snack.",
+    "Des riverains et des jeunes qui jouent au foot le soir.",
+    "Deux groupes de jeunes de quartiers voisins.",
+    "Des jeunes et une patrouille de police.",
+    "Une commerçante et des adolescents devant sa vitrine.",
+    "Des locataires et les jeunes du hall d'entrée.",
+)
+MEDIATION_ACTIONS: tuple[str, ...] = (
+    "Rencontre de chaque partie séparément, puis discussion commune.",
+    "Proposition d'horaires pour l'usage de l'agora.",
+    "Rappel du cadre, écoute des deux versions.",
+    "Mise en lien avec le service de médiation communal.",
+    "Accompagnement des jeunes au commissariat pour une rencontre.",
+)
+MEDIATION_OUTCOMES: tuple[str, ...] = (
+    "Accord trouvé sur les horaires.",
+    "Tensions apaisées, à suivre.",
+    "Pas d'accord, nouvelle rencontre prévue.",
+    "Le commerçant accepte que les jeunes restent jusqu'à 21 h.",
+    "Situation stable depuis.",
+)
+# fmt: on

@@ -6,13 +6,20 @@ does not change what the others generate. Later issues grow the organisation by 
 (people, follow-ups, encounters...) after the existing ones. When a step changes what it
 generates, bump GENERATOR_VERSION: existing bench databases are then regenerated.
 
+Generation is appendable: the bench database's marker lists the steps that ran, and when they
+are a strict prefix of today's steps (same seed, scale and version), only the new steps run
+(`steps_to_run`). So a new step must not rely on what earlier steps put in the context in the
+same run, since they did not run: it reads what it needs from the database with the loaders
+(`load_accounts`, `lien.bench.street`'s `_street`). The steps after `file_reads` are the street
+work ones, in `lien/bench/street.py`.
+
 Scale 1 is a small service; scale 100 a regional one. Every volume is in `sizes()`.
 """
 
 import itertools
 import random
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -146,6 +153,36 @@ def casework_sizes(scale: float) -> CaseworkSizes:
 
 
 @dataclass(frozen=True)
+class StreetSizes:
+    """Street work in one organisation, over STREET_YEARS: street-work teams (each following a
+    share of the people, met by name on some encounters), places in the Molenbeek
+    neighbourhoods, presences in the field, encounters (mostly anonymous counts), drop-in
+    passages, observations and mediations."""
+
+    teams: int
+    places: int
+    presences: int
+    encounters: int
+    passages: int
+    observations: int
+    mediations: int
+
+
+def street_sizes(scale: float) -> StreetSizes:
+    return StreetSizes(
+        teams=min(50, max(3, round(scale / 2))),
+        places=min(200, 18 + round(2 * scale)),
+        # Several presences per team and week at scale 100 (50 teams, 8 a week, 2 years),
+        # and the same number of encounters per presence (about 24) at every scale.
+        presences=max(10, round(416 * scale)),
+        encounters=max(100, round(10_000 * scale)),
+        passages=max(20, round(500 * scale)),
+        observations=max(20, round(1_000 * scale)),
+        mediations=max(5, round(30 * scale)),
+    )
+
+
+@dataclass(frozen=True)
 class Sizes:
     teams: int
     users: int
@@ -155,6 +192,8 @@ class Sizes:
     other_audit_events: int
     casework: CaseworkSizes
     other_casework: CaseworkSizes
+    street: StreetSizes
+    other_street: StreetSizes
 
 
 def sizes(scale: float) -> Sizes:
@@ -168,6 +207,9 @@ def sizes(scale: float) -> Sizes:
         other_audit_events=max(50, round(2_000 * scale)),
         casework=casework_sizes(scale),
         other_casework=casework_sizes(scale / 10),
+        street=street_sizes(scale),
+        # A little street work in the other organisation too: none of it may show in ours.
+        other_street=street_sizes(scale / 50),
     )
 
 
@@ -241,15 +283,66 @@ def marker(scale: float) -> dict:
     return {"scale": scale, "seed": SEED, "version": GENERATOR_VERSION, "steps": step_names()}
 
 
-def generate(scale: float, *, report: Callable[[str], None] = lambda line: None) -> Context:
+def steps_to_run(stored: dict | None, scale: float) -> list[str] | None:
+    """The steps a bench database whose marker is `stored` still needs: none when it is
+    complete, the new ones when the steps it records are a strict prefix of today's (same
+    scale, seed and version, no step interrupted), and None when it must be regenerated."""
+    expected = marker(scale)
+    if not stored or stored.get("running"):
+        return None
+    if any(stored.get(key) != expected[key] for key in ("scale", "seed", "version")):
+        return None
+    done, names = stored.get("steps") or [], expected["steps"]
+    if not isinstance(done, list) or done != names[: len(done)]:
+        return None
+    return names[len(done) :]
+
+
+def generate(
+    scale: float,
+    *,
+    report: Callable[[str], None] = lambda line: None,
+    done: Sequence[str] = (),
+    progress: Callable[[list[str], str | None], None] = lambda done, running: None,
+) -> Context:
+    """Run the steps, skipping `done` (the first steps, already in the database).
+
+    `progress(done, running)` is called before each step with the step about to run, and
+    after it with None: the bench command records it in the marker, so that a database left
+    by an interrupted step is regenerated and one left between two steps is completed."""
+    names = step_names()
+    if list(done) != names[: len(done)]:
+        raise ValueError(f"not the first steps: {list(done)}")
+    finished = list(done)
     ctx = Context(scale=scale, sizes=sizes(scale), now=timezone.now(), report=report)
-    for func in STEPS:
+    for func in STEPS[len(finished) :]:
         started = perf_counter()
         report(f"  {func.__name__}...")
+        progress(finished, func.__name__)
         rng = random.Random(f"{SEED}:{func.__name__}")
         func(ctx, scale, rng)
+        finished.append(func.__name__)
+        progress(finished, None)
         report(f"  {func.__name__} done in {perf_counter() - started:.1f} s")
     return ctx
+
+
+def load_accounts(ctx: Context) -> None:
+    """Fill the context's organisations, teams, users and roles from the database, as the
+    first steps leave them: for steps that may run appended to an existing database."""
+    ctx.organisation = Organisation.objects.get(name=ORGANISATION_NAME)
+    ctx.other_organisation = Organisation.objects.get(name=OTHER_ORGANISATION_NAME)
+    teams = Team.objects.order_by("pk")
+    ctx.teams = list(teams.filter(organisation=ctx.organisation))
+    ctx.other_teams = list(teams.filter(organisation=ctx.other_organisation))
+    users = User.objects.order_by("pk")
+    ctx.users = list(users.filter(organisation=ctx.organisation))
+    ctx.other_users = list(users.filter(organisation=ctx.other_organisation))
+    roles: dict[int, list[str]] = {}
+    memberships = Membership.objects.order_by("user_id", "role").values_list("user_id", "role")
+    for user_id, role in memberships:
+        roles.setdefault(user_id, []).append(role)
+    ctx.roles = {user_id: tuple(held) for user_id, held in roles.items()}
 
 
 def _uuid(rng: random.Random) -> uuid.UUID:
@@ -1029,3 +1122,7 @@ def file_reads(ctx: Context, scale: float, rng: random.Random) -> None:
             for _ in range(volumes.searches)
         ]  # fmt: skip
         AuditEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+
+
+# The street-work steps come after the casework ones (their module registers them).
+from lien.bench import street as _street_steps  # noqa: E402, F401

@@ -5,15 +5,18 @@ The function runs once, untimed, before the runs: pick the record a page is abou
 (`Person.objects.visible_to(user)...`), so that only the request itself is measured.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
 from lien.accounts.models import Role, User
 from lien.bench import generator
 from lien.casework.models import JournalEntry
+from lien.outreach.models import Encounter
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,8 @@ def audit_person_history(user: User) -> Request:
 
 @scenario("encounter_form", as_role=Role.SOCIAL_WORKER)
 def encounter_form(user: User) -> Request:
-    """The quick encounter form a street worker opens on their phone."""
+    """The quick encounter form a street worker opens on their phone, in the field with the
+    busiest street-work team (a presence under way)."""
     return Request(reverse("outreach:encounter_new"))
 
 
@@ -128,17 +132,43 @@ class _FreshToken:
 
 @scenario("encounter_submit", as_role=Role.SOCIAL_WORKER, expect_status=302)
 def encounter_submit(user: User) -> Request:
-    """A typical anonymous encounter posted: three young men 18–21, one theme if any."""
-    from lien.access import policy
-    from lien.accounts.models import Team
-    from lien.outreach.models import Theme
+    """A typical anonymous encounter posted during the presence under way, at its place: three
+    young men 18–21, one theme."""
+    from lien.outreach.models import Presence, Theme
 
-    team = policy.outreach_teams(user, Team.objects.all()).order_by("pk").first()
-    if team is None:
-        raise LookupError("the social worker belongs to no team: generate the organisation first")
-    data = {"client_token": _FreshToken(), "team": str(team.public_id), "kind": "street"}
+    presence = Presence.objects.visible_to(user).under_way().filter(workers=user).first()
+    if presence is None:
+        raise LookupError("the social worker is not in the field: generate street work first")
+    data = {"client_token": _FreshToken(), "team": str(presence.team.public_id), "kind": "street"}
+    # The place the form offers: the first of the presence's places.
+    place = presence.places.order_by("name").first()
+    if place is not None:
+        data["place"] = str(place.public_id)
     data["count_18-21_m"] = "3"
     theme = Theme.objects.visible_to(user).order_by("pk").first()
     if theme is not None:
         data["themes"] = [str(theme.public_id)]
     return Request(reverse("outreach:encounter_new"), method="POST", data=data)
+
+
+TERRITORY_DAYS = 90
+
+
+@scenario("territory_page", as_role=Role.SOCIAL_WORKER)
+def territory_page(user: User) -> Request:
+    """The page of the neighbourhood where the social worker's teams met the most people over
+    the last 90 days: presence, people met by age band and gender, themes, observations,
+    mediations, visits, places, encounters per week."""
+    since = timezone.now() - datetime.timedelta(days=TERRITORY_DAYS)
+    busiest = (
+        Encounter.objects.visible_to(user)
+        .filter(occurred_at__gte=since, territory__isnull=False)
+        .values("territory__public_id")
+        .annotate(encounters=Count("pk"))
+        .order_by("-encounters", "territory__public_id")
+        .first()
+    )
+    if busiest is None:
+        raise LookupError("the social worker's teams met nobody lately: generate street work")
+    path = reverse("outreach:territory_page", args=[busiest["territory__public_id"]])
+    return Request(path, data={"days": str(TERRITORY_DAYS)})

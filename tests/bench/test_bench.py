@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from lien.accounts.models import Membership, Organisation, Role, TeamMembership, User
+from lien.accounts.models import Membership, Organisation, Role, Team, TeamMembership, User
 from lien.audit.models import AuditEvent
 from lien.audit.services import ACTIONS
-from lien.bench import database, generator, runner
+from lien.bench import database, generator, runner, street
 from lien.bench.scenarios import PERSON_SEARCH_QUERY, SCENARIOS, Request, Scenario
 from lien.casework.models import FollowUp, JournalEntry, Procedure, Referral
 from lien.core import crypto
@@ -40,6 +40,7 @@ POSTGRESQL_MAIN = {
 }
 FIRST_SCENARIOS = {"login_page", "today", "audit_list"}
 CASEWORK_SCENARIOS = {"person_search", "person_file", "audit_person_history"}
+STREET_SCENARIOS = {"encounter_form", "encounter_submit", "territory_page"}
 JSON_KEYS = {"scenario", "queries", "median_ms", "p95_ms", "sql_ms", "ratio", "runs"}
 
 
@@ -98,8 +99,13 @@ def test_volumes_grow_with_the_scale():
     assert generator.sizes(1) == generator.Sizes(
         teams=5, users=20, audit_events=20_000, other_teams=2, other_users=6,
         other_audit_events=2_000, casework=generator.casework_sizes(1),
-        other_casework=generator.casework_sizes(0.1),
+        other_casework=generator.casework_sizes(0.1), street=generator.street_sizes(1),
+        other_street=generator.street_sizes(0.02),
     )  # fmt: skip
+    street = generator.sizes(100).street
+    assert (street.teams, street.encounters, street.observations) == (50, 1_000_000, 100_000)
+    assert 3 <= generator.sizes(1).street.teams < 10
+    assert generator.sizes(1).street.encounters == 10_000
     regional = generator.sizes(100)
     assert (regional.teams, regional.users, regional.audit_events) == (250, 2_000, 2_000_000)
     casework = regional.casework
@@ -152,8 +158,14 @@ def test_generator_builds_the_bench_organisation_and_another_one():
 
     organisation = Organisation.objects.get(name=generator.ORGANISATION_NAME)
     other = Organisation.objects.get(name=generator.OTHER_ORGANISATION_NAME)
-    # The accounts' trail; the casework steps add the events of their records.
-    trail = AuditEvent.objects.filter(action__in=generator.ACTION_WEIGHTS)
+    # The accounts' trail; the casework steps add the events of their records, the street
+    # work ones those of their teams.
+    street_teams = Team.objects.filter(name__startswith=street.STREET_TEAM_PREFIX)
+    trail = AuditEvent.objects.filter(action__in=generator.ACTION_WEIGHTS).exclude(
+        object_id__in=[
+            str(public_id) for public_id in street_teams.values_list("public_id", flat=True)
+        ]
+    )
     assert trail.filter(organisation=organisation).count() == sizes.audit_events
     assert trail.filter(organisation=other).count() == sizes.other_audit_events
     assert User.objects.filter(organisation=organisation).count() == sizes.users
@@ -251,13 +263,15 @@ def test_every_scenario_answers_its_user_and_is_measured():
     generator.generate(0.01)
     results = runner.run_all(SCENARIOS.values(), warmup=1, min_runs=3, min_seconds=0)
 
-    assert {result.scenario for result in results} >= FIRST_SCENARIOS | CASEWORK_SCENARIOS
+    assert {result.scenario for result in results} == (
+        FIRST_SCENARIOS | CASEWORK_SCENARIOS | STREET_SCENARIOS
+    )
     for result in results:
         assert result.runs == 3
         assert 0 < result.median_ms <= result.p95_ms
         assert 0 <= result.sql_ms < result.p95_ms
     by_name = {result.scenario: result for result in results}
-    for name in (FIRST_SCENARIOS | CASEWORK_SCENARIOS) - {"login_page"}:
+    for name in (FIRST_SCENARIOS | CASEWORK_SCENARIOS | STREET_SCENARIOS) - {"login_page"}:
         assert by_name[name].queries > 0, name
 
 

@@ -74,41 +74,67 @@ class Command(BaseCommand):
             self.stdout.write(f"Results written to {path}")
 
     def _prepare(self, target: dict, scale: float, *, reuse: bool) -> None:
-        expected = generator.marker(scale)
-        if reuse:
-            stored = database.read_marker(connection)
-            if stored and {key: stored.get(key) for key in expected} == expected:
-                call_command("migrate", interactive=False, verbosity=0)
-                call_command("createcachetable", verbosity=0)
-                self.stdout.write(
-                    f"Reusing the bench database (scale {scale:g}, seed {generator.SEED}, "
-                    f"generated {stored.get('generated_at', '?')}); --rebuild regenerates it."
-                )
-                return
-            reason = "incomplete" if stored is None else "from another scale or generator"
-            self.stdout.write(f"The bench database is {reason}: regenerating it.")
-            connection.close()
-            database.create(target, replace=True)
+        stored = database.read_marker(connection) if reuse else None
+        todo = generator.steps_to_run(stored, scale)
+        if reuse and todo == []:
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("createcachetable", verbosity=0)
+            self.stdout.write(
+                f"Reusing the bench database (scale {scale:g}, seed {generator.SEED}, "
+                f"generated {stored.get('generated_at', '?')}); --rebuild regenerates it."
+            )
+            return
+        if todo is None:
+            if reuse:
+                reason = "incomplete" if stored is None else "from another scale or generator"
+                if stored and stored.get("running"):
+                    reason = f"incomplete (interrupted in step {stored['running']})"
+                self.stdout.write(f"The bench database is {reason}: regenerating it.")
+                connection.close()
+                database.create(target, replace=True)
+            stored, todo = {}, generator.step_names()
         started = perf_counter()
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         self.stdout.write(f"Migrated in {perf_counter() - started:.1f} s.")
         started = perf_counter()
-        sizes = generator.sizes(scale)
-        casework = sizes.casework
-        self.stdout.write(
-            f"Generating scale {scale:g} (seed {generator.SEED}): {sizes.teams} teams, "
-            f"{sizes.users} users, {sizes.audit_events:,} audit events, {casework.persons:,} "
-            f"people, {casework.procedures:,} procedures, {casework.journal_entries:,} journal "
-            "entries (with their audit events), and another organisation..."
-        )
+        done = [name for name in generator.step_names() if name not in todo]
+        if done:
+            self.stdout.write(
+                f"Appending to the bench database (scale {scale:g}, seed {generator.SEED}, "
+                f"generated {stored.get('generated_at', '?')}) the steps it lacks: "
+                f"{', '.join(todo)}..."
+            )
+        else:
+            sizes = generator.sizes(scale)
+            casework, street = sizes.casework, sizes.street
+            self.stdout.write(
+                f"Generating scale {scale:g} (seed {generator.SEED}): {sizes.teams} teams, "
+                f"{sizes.users} users, {sizes.audit_events:,} audit events, "
+                f"{casework.persons:,} people, {casework.procedures:,} procedures, "
+                f"{casework.journal_entries:,} journal entries, {street.teams} street-work "
+                f"teams, {street.encounters:,} encounters, {street.observations:,} observations "
+                "(with their audit events), and another organisation..."
+            )
+        expected = generator.marker(scale)
+        generated_at = stored.get("generated_at")
+        now = timezone.now().isoformat(timespec="seconds")
+
+        def progress(finished: list[str], running: str | None) -> None:
+            # Recorded before and after each step: a database left between two steps is
+            # completed by the next run, one left inside a step is regenerated.
+            marker = {**expected, "steps": finished, "generated_at": generated_at or now}
+            if running:
+                marker["running"] = running
+            if done:
+                marker["appended_at"] = now
+            database.write_marker(connection, marker)
+
         with database.generating(connection):
-            generator.generate(scale, report=self._progress)
+            generator.generate(scale, report=self._progress, done=done, progress=progress)
         database.analyse(connection)
-        database.write_marker(
-            connection, {**expected, "generated_at": timezone.now().isoformat(timespec="seconds")}
-        )
-        self.stdout.write(f"Generated in {perf_counter() - started:.1f} s.")
+        verb = "Appended" if done else "Generated"
+        self.stdout.write(f"{verb} in {perf_counter() - started:.1f} s.")
 
     def _progress(self, line: str) -> None:
         self.stderr.write(line, style_func=str)
