@@ -24,7 +24,9 @@ def _local_midnight(day) -> datetime:
 def _page(request, events):
     # Keyset pagination would be faster at depth; pages past the first few are rare and the
     # (organisation, time) index keeps OFFSET cheap for them.
-    paginator = Paginator(events.select_related("actor"), PAGE_SIZE, allow_empty_first_page=True)
+    # The trail names fields only: the values a change replaced are not read (nor decrypted).
+    events = events.select_related("actor").defer("previous")
+    paginator = Paginator(events, PAGE_SIZE, allow_empty_first_page=True)
     page = paginator.get_page(request.GET.get("page"))
     for event in page.object_list:
         event.label = ACTIONS.get(event.action, event.action)
