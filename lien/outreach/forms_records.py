@@ -39,6 +39,10 @@ def _unchanged_minute(value, original):
     return original if value == shown else value
 
 
+def _minimal_name(person) -> str:
+    return person.nickname or person.first_name or str(_("(no name yet)"))
+
+
 def _datetime_field(label, *, required=True):
     return forms.DateTimeField(
         label=label,
@@ -47,6 +51,14 @@ def _datetime_field(label, *, required=True):
         validators=[_not_in_future],
         required=required,
     )
+
+
+class MinimalIdentityChoiceField(forms.ModelMultipleChoiceField):
+    """People named by their nickname or first name, as everywhere in street work: a field
+    volunteer sees no more of the people they met (never the full name of the file)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.nickname or obj.first_name or str(_("(no name yet)"))
 
 
 class EncounterEditForm(ReasonableDatesMixin, forms.Form):
@@ -58,7 +70,7 @@ class EncounterEditForm(ReasonableDatesMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=Encounter.Kind.choices, widget=forms.RadioSelect
     )
-    persons = forms.ModelMultipleChoiceField(
+    persons = MinimalIdentityChoiceField(
         label=_("People named"),
         queryset=None,
         to_field_name="public_id",
@@ -90,7 +102,10 @@ class EncounterEditForm(ReasonableDatesMixin, forms.Form):
             themes, encounter.themes.values("pk")
         ).order_by("position", "pk")
         # Only the people on the encounter whom the user sees; the others stay on it unseen.
+        # Named by nickname (else first name), as on the phone form: the minimal identity a
+        # field volunteer may see.
         self.fields["persons"].queryset = persons
+        self.fields["persons"].label_from_instance = _minimal_name
         self.grid = []
         for is_new in (False, True):
             rows = []
