@@ -37,7 +37,8 @@ def casework_today(user) -> dict:
     expiring = list(
         IdentityDocument.objects.visible_to(user)
         .expiring_within(settings.LIEN_DOCUMENT_EXPIRY_DAYS)
-        .filter(person__in=_followed_by_my_teams(user))
+        # Already of people the user sees: narrowed to those a team of theirs follows.
+        .filter(person_id__in=_open_follow_ups_of_my_teams(user))
         .select_related("person")[:LIMIT]
     )
     return {
@@ -78,9 +79,12 @@ def not_seen(user, *, today: datetime.date) -> list[Person]:
     return list(people[:LIMIT])
 
 
+def _open_follow_ups_of_my_teams(user):
+    return FollowUp.objects.open().filter(team__team_memberships__user=user).values("person_id")
+
+
 def _followed_by_my_teams(user):
-    followed = FollowUp.objects.open().filter(team__team_memberships__user=user)
-    return Person.objects.visible_to(user).filter(pk__in=followed.values("person_id"))
+    return Person.objects.visible_to(user).filter(pk__in=_open_follow_ups_of_my_teams(user))
 
 
 def appointments_today(user) -> dict:
