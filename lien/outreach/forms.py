@@ -3,7 +3,9 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from lien.core.dates import ReasonableDatesMixin
@@ -18,6 +20,27 @@ FUTURE_SLACK = datetime.timedelta(minutes=5)
 COMMON_GENDERS = ("M", "F")
 # "?" cannot stand in a field name readable by everybody's tools: its key is "u".
 GENDER_KEYS = {"F": "f", "M": "m", "X": "x", "?": "u"}
+
+
+class PlaceSelect(forms.Select):
+    """The places of the encounter form, its options written here rather than each through
+    the template engine (select_option.html and attrs.html: about 0.2 ms an option, 40 ms of
+    the page for the 200 places of a regional organisation). Same markup as Django's."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
 
 
 def _datetime_widget():
@@ -90,7 +113,11 @@ class EncounterForm(ReasonableDatesMixin, forms.Form):
         help_text=_("Leave as it is for now."),
     )
     place = forms.ModelChoiceField(
-        label=_("Place"), queryset=None, to_field_name="public_id", required=False
+        label=_("Place"),
+        queryset=None,
+        to_field_name="public_id",
+        required=False,
+        widget=PlaceSelect,
     )
     kind = forms.ChoiceField(
         label=_("Kind"),
