@@ -196,7 +196,8 @@ URLS: dict[str, Rule] = {
     # Street work.
     "outreach:home": Rule(Perm.VIEW_OUTREACH),
     "outreach:presence_start": Rule(Perm.ADD_ENCOUNTERS),
-    "outreach:presence_end": Rule(Perm.ADD_ENCOUNTERS, kwargs="presence"),
+    # Ending a presence writes its logbook: its workers, or who may change it afterwards.
+    "outreach:presence_end": Rule(Perm.ADD_ENCOUNTERS, kwargs="presence", overrides=NOT_THE_AUTHOR),
     "outreach:encounter_new": Rule(Perm.ADD_ENCOUNTERS),
     "outreach:person_quick_create": Rule(Perm.CREATE_PERSONS, method="post"),
     "outreach:passage_new": Rule(Perm.ADD_ENCOUNTERS),

@@ -20,6 +20,9 @@ from lien.outreach.models import AnonymousCount, Encounter, Passage, Place, Pres
 from lien.people.models import Person
 
 FOLLOW_UP_DAYS = 7
+# A second "start" of the same presence within this time is the same tap sent twice (a double
+# tap, a retry after a lost answer): it returns the presence already started.
+START_REPEAT_WINDOW = datetime.timedelta(minutes=10)
 
 
 def _check_team(by: User, team: Team) -> None:
@@ -49,6 +52,11 @@ def start_presence(
     _check_same_organisation(by, [territory, *places, *workers])
     started_at = started_at or timezone.now()
     with transaction.atomic():
+        # One start at a time per team (PostgreSQL; SQLite serialises its writes anyway).
+        Team.objects.select_for_update().filter(pk=team.pk).exists()
+        repeated = _same_start(by, team, territory, places, started_at)
+        if repeated is not None:
+            return repeated
         presence = Presence.objects.create(
             organisation_id=by.organisation_id,
             team=team,
@@ -68,6 +76,38 @@ def start_presence(
     return presence
 
 
+def _same_start(by, team, territory, places, started_at) -> Presence | None:
+    """The presence this user started for the same team, neighbourhood and places a moment
+    ago and has not ended: a repeated start is that one."""
+    recent = (
+        Presence.objects.under_way()
+        .filter(
+            organisation_id=by.organisation_id,
+            team=team,
+            created_by=by,
+            territory=territory,
+            started_at__gte=started_at - START_REPEAT_WINDOW,
+            started_at__lte=started_at,
+        )
+        .prefetch_related("places")
+        .order_by("-started_at")
+    )
+    wanted = {place.pk for place in places}
+    return next((p for p in recent[:5] if {pl.pk for pl in p.places.all()} == wanted), None)
+
+
+def may_end_presence(user, presence: Presence) -> bool:
+    """Ending a presence writes its end, atmosphere and logbook: its workers may, and those
+    who may change it afterwards (policy.outreach_record_editable)."""
+    if presence.organisation_id != user.organisation_id or presence.archived_at is not None:
+        return False
+    if not policy.outreach_teams(user, Team.objects.filter(pk=presence.team_id)).exists():
+        return False
+    return presence.workers.filter(pk=user.pk).exists() or policy.outreach_record_editable(
+        user, presence
+    )
+
+
 def end_presence(
     *,
     by: User,
@@ -77,6 +117,8 @@ def end_presence(
     logbook: str = "",
 ) -> Presence:
     """Come back from the field. A presence already ended keeps its end (a second tap)."""
+    if not may_end_presence(by, presence):
+        raise PermissionDenied("this user may not end this presence")
     ended_at = ended_at or timezone.now()
     if ended_at < presence.started_at:
         raise ValueError("a presence ends after it starts")

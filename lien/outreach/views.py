@@ -3,6 +3,7 @@
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -145,9 +146,11 @@ def presence_start(request: HttpRequest) -> HttpResponse:
 @policy.require(Perm.ADD_ENCOUNTERS)
 def presence_end(request: HttpRequest, public_id) -> HttpResponse:
     presence = policy.get_or_404(
-        Presence.objects.visible_to(request.user).select_related("territory"),
+        Presence.objects.visible_to(request.user).active().select_related("territory"),
         public_id=public_id,
     )
+    if not services.may_end_presence(request.user, presence):
+        raise PermissionDenied
     form = PresenceEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.end_presence(by=request.user, presence=presence, **form.cleaned_data)
