@@ -172,17 +172,47 @@ def _named_persons(user, raw_ids) -> list[Person]:
     return list(Person.objects.visible_to(user).filter(public_id__in=ids).order_by("pk"))
 
 
-def _search(request, visible_people):
-    """A plain GET search of the people the user sees, by nickname or first name."""
-    search = PersonSearchForm(request.GET or None)
+def _search(request, visible_people, posted=None):
+    """Search the people the user sees, by nickname or first name: `?q=` (a plain GET), or
+    the `q` of a record's form posted by its Search button (`posted`; the box then comes back
+    empty, the query being shown above the results). Returns (form, results, query)."""
+    search = PersonSearchForm((request.GET if posted is None else posted) or None)
     if not (search.is_valid() and search.cleaned_data["q"]):
-        return search, []
+        return search, [], ""
     query = search.cleaned_data["q"]
     record(action="person.searched", actor=request.user, object_type="people.person")
     results = visible_people.filter(
         Q(nickname__icontains=query) | Q(first_name__icontains=query), archived_at__isnull=True
     ).order_by("nickname", "pk")[:SEARCH_RESULTS]
-    return search, list(results)
+    return (search if posted is None else PersonSearchForm()), list(results), query
+
+
+def searching(request) -> bool:
+    """Was a record's form posted to find or add a person rather than to save it? Its Search
+    or Add button, or a name left in its search box (pressing Enter there): nothing is saved,
+    the form comes back with everything typed."""
+    if request.method != "POST":
+        return False
+    post = request.POST
+    return "search" in post or "add_person" in post or bool(post.get("q", "").strip())
+
+
+def keep_typed(form, data) -> None:
+    """Show `form` (unbound, so not checked yet) with the values posted in `data`."""
+    typed = {
+        name: field.widget.value_from_datadict(data, form.files, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
+    form.initial = {**form.initial, **typed}
+
+
+def posted_persons(user, request, field: str = "persons") -> list[Person]:
+    """The people posted back by a record's form, and the one its Add button names."""
+    raw = request.POST.getlist(field)
+    added = request.POST.get("add_person", "")
+    if added and added not in raw:
+        raw.append(added)
+    return _named_persons(user, raw)
 
 
 @policy.require(Perm.ADD_ENCOUNTERS)
@@ -193,10 +223,19 @@ def encounter_new(request: HttpRequest) -> HttpResponse:
     places = Place.objects.visible_to(user).active()
     themes = Theme.objects.visible_to(user).active()
     visible_people = Person.objects.visible_to(user)
+    finding = searching(request)
     form = EncounterForm(
-        request.POST or None, teams=teams, places=places, themes=themes, persons=visible_people
+        request.POST if request.method == "POST" and not finding else None,
+        teams=teams,
+        places=places,
+        themes=themes,
+        persons=visible_people,
     )
-    if request.method == "POST":
+    if finding:
+        keep_typed(form, request.POST)
+        named = posted_persons(user, request)
+        form.initial["persons"] = [p.public_id for p in named]
+    elif request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             presence = current if current and current.team_id == data["team"].pk else None
@@ -238,7 +277,7 @@ def encounter_new(request: HttpRequest) -> HttpResponse:
             "kind": Encounter.Kind.STREET,
             "persons": [p.public_id for p in named],
         }
-    search, results = _search(request, visible_people)
+    search, results, query = _search(request, visible_people, request.POST if finding else None)
     return render(
         request,
         "outreach/encounter_form.html",
@@ -248,6 +287,7 @@ def encounter_new(request: HttpRequest) -> HttpResponse:
             "named": named,
             "search": search,
             "results": results,
+            "searched": query,
             "chosen_ids": [str(p.public_id) for p in named],
             "can_create_person": policy.has_perm(user, Perm.CREATE_PERSONS),
             "quick_form": QuickPersonForm(),
@@ -330,9 +370,9 @@ def passage_new(request: HttpRequest) -> HttpResponse:
             "person": chosen.public_id if chosen else None,
             "place": last.place.public_id if last else None,
         }
-    search, results = _search(request, visible_people)
+    search, results, query = _search(request, visible_people)
     return render(
         request,
         "outreach/passage_form.html",
-        {"form": form, "chosen": chosen, "search": search, "results": results},
+        {"form": form, "chosen": chosen, "search": search, "results": results, "searched": query},
     )

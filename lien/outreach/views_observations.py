@@ -21,7 +21,15 @@ from lien.outreach import services_observations as services
 from lien.outreach.forms import new_token
 from lien.outreach.forms_observations import ListFilterForm, MediationForm, ObservationForm
 from lien.outreach.models import Mediation, Observation, Place, Territory
-from lien.outreach.views import _current_presence, _named_persons, _search, _teams
+from lien.outreach.views import (
+    _current_presence,
+    _named_persons,
+    _search,
+    _teams,
+    keep_typed,
+    posted_persons,
+    searching,
+)
 from lien.people.models import Person
 
 PER_PAGE = 30
@@ -259,15 +267,17 @@ def mediation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _mediation_form_context(request, form, named) -> dict:
+def _mediation_form_context(request, form, named, *, finding: bool) -> dict:
     visible_people = Person.objects.visible_to(request.user)
-    search, results = _search(request, visible_people)
+    search, results, query = _search(request, visible_people, request.POST if finding else None)
+    chosen = {person.pk for person in named}
     return {
         "form": form,
         "named": named,
         "chosen_ids": [str(person.public_id) for person in named],
         "search": search,
-        "results": results,
+        "results": [person for person in results if person.pk not in chosen],
+        "searched": query,
     }
 
 
@@ -275,14 +285,19 @@ def _mediation_form_context(request, form, named) -> dict:
 def mediation_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     current = _current_presence(user)
+    finding = searching(request)
     form = MediationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" and not finding else None,
         teams=_teams(user),
         territories=_territories(user),
         places=_places(user),
         persons=Person.objects.visible_to(user),
     )
-    if request.method == "POST":
+    if finding:
+        keep_typed(form, request.POST)
+        named = posted_persons(user, request)
+        form.initial["persons"] = [person.public_id for person in named]
+    elif request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             presence = current if current and current.team_id == data["team"].pk else None
@@ -310,7 +325,7 @@ def mediation_new(request: HttpRequest) -> HttpResponse:
             **_where_now(user, current),
             "persons": [person.public_id for person in named],
         }
-    context = _mediation_form_context(request, form, named)
+    context = _mediation_form_context(request, form, named, finding=finding)
     return render(
         request, "outreach/mediation_form.html", {**context, "current": current, "new": True}
     )
@@ -349,8 +364,9 @@ def mediation_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return redirect("outreach:mediation_detail", mediation.public_id)
     user = request.user
     visible_people = Person.objects.visible_to(user)
+    finding = searching(request)
     form = MediationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" and not finding else None,
         instance=mediation,
         territories=_territories(user),
         places=_places(user),
@@ -370,7 +386,10 @@ def mediation_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if saved:
         messages.success(request, _("Changes saved."))
         return redirect("outreach:mediation_detail", mediation.public_id)
-    if form.is_bound:
+    if finding:
+        keep_typed(form, request.POST)
+        named = posted_persons(user, request)
+    elif form.is_bound:
         named = list(form.cleaned_data.get("persons") or [])
     elif "person" in request.GET or "persons_set" in request.GET:
         named = _named_persons(user, request.GET.getlist("person"))
@@ -379,7 +398,7 @@ def mediation_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not form.is_bound:
         form.initial["persons"] = [person.public_id for person in named]
     _record_read(user, mediation, named)
-    context = _mediation_form_context(request, form, named)
+    context = _mediation_form_context(request, form, named, finding=finding)
     return render(
         request,
         "outreach/mediation_form.html",

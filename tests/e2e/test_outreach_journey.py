@@ -13,7 +13,7 @@ from tests.e2e.conftest import PHONE, log_in, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 
-SAVE = "#encounter-form button[type=submit]"
+SAVE = "#encounter-form button.primary"
 
 
 def test_a_round_in_the_street_on_a_phone(new_context, live_server, social_worker, password):

@@ -6,6 +6,7 @@ the journey runs whatever the interface language; axe-core checks each form."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from lien.casework import timeline
 from lien.outreach.models import (
@@ -23,7 +24,7 @@ from tests.e2e.conftest import PHONE, log_in, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 
-ENCOUNTER_SAVE = "#encounter-form button[type=submit]"
+ENCOUNTER_SAVE = "#encounter-form button.primary"
 
 
 def _fits_and_is_accessible(page) -> None:
@@ -84,21 +85,25 @@ def test_a_round_with_an_observation_and_a_mediation_on_a_phone(
     page.click("#observation-form button[type=submit]")
     page.wait_for_url("**/outreach/")
 
-    # A mediation naming Kiki, found by a search, with a follow-up date.
+    # A mediation naming Kiki, found by a search made after typing the rest: nothing typed
+    # is lost by the search.
     page.click("a[href$='/outreach/mediations/new/']")
     page.wait_for_url("**/outreach/mediations/new/")
-    people = page.locator("section[aria-labelledby=people-heading]")
-    people.locator("input[name=q]").fill("Kiki")
-    people.locator("button[type=submit]").click()
-    people.locator("li a.button[href*='person=']").click()
-    page.wait_for_url(re.compile(r"/outreach/mediations/new/\?.*person="))
-    _fits_and_is_accessible(page)
     page.check("input[name=nature][value=shops]")
     page.fill("textarea[name=parties_description]", "Un commerçant et trois jeunes")
     page.fill("textarea[name=actions]", "Discussion avec chacun, puis ensemble")
     page.fill("textarea[name=outcome]", "Accord pour se parler")
     page.fill("input[name=follow_up_on]", "2099-01-01")
-    page.click("#mediation-form button[type=submit]")
+    page.fill("#mediation-form input[name=q]", "Kiki")
+    page.click("#mediation-form button[name=search]")
+    page.click("#mediation-form button[name=add_person]")
+    expect(page.locator("#mediation-form input[name=persons]:checked")).to_have_count(1)
+    expect(page.locator("textarea[name=actions]")).to_have_value(
+        "Discussion avec chacun, puis ensemble"
+    )
+    expect(page.locator("input[name=follow_up_on]")).to_have_value("2099-01-01")
+    _fits_and_is_accessible(page)
+    page.click("#mediation-form button.primary")
     page.wait_for_url("**/outreach/")
 
     # End the presence.

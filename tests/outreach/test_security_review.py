@@ -652,3 +652,118 @@ def test_passages_named_by_id_in_the_address_are_only_the_visible_ones(
     response = client.get(reverse("outreach:passage_new"), {"person": str(momo.public_id)})
     assert response.status_code == 200 and "Momo" not in response.text
     assert Passage.objects.count() == 1
+
+
+# Finding a person keeps what was typed ------------------------------------------------------
+
+
+def test_searching_a_person_on_the_mediation_form_keeps_every_typed_value(
+    client, social_worker, team, place, momo
+):
+    client.force_login(social_worker)
+    url = reverse("outreach:mediation_new")
+    token = str(uuid.uuid4())
+    typed = {
+        "client_token": token,
+        "team": str(team.public_id),
+        "nature": "shops",
+        "place": str(place.public_id),
+        "parties_description": "Un commerçant et trois jeunes",
+        "actions": "Discussion avec chacun",
+        "outcome": "Accord pour se parler",
+        "follow_up_on": "2099-01-01",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
+    found = client.post(url, {**typed, "q": "Mom", "search": "1"})
+    assert found.status_code == 200 and not Mediation.objects.exists()
+    assert found.context["results"] == [momo]
+    assert not found.context["form"].is_bound  # not checked yet: no error shown
+    for value in typed.values():
+        assert value in found.text, value
+    # Pressing Enter in the search box (the default button is then Save) searches too.
+    entered = client.post(url, {**typed, "q": "Mom"})
+    assert entered.status_code == 200 and not Mediation.objects.exists()
+    added = client.post(url, {**typed, "add_person": str(momo.public_id)})
+    assert added.status_code == 200 and added.context["named"] == [momo]
+    for value in typed.values():
+        assert value in added.text, value
+    assert f'name="persons" value="{momo.public_id}"' in added.text
+    saved = client.post(url, {**typed, "persons": [str(momo.public_id)], "q": ""})
+    assert saved.status_code == 302
+    mediation = Mediation.objects.get()
+    assert list(mediation.persons.all()) == [momo]
+    assert mediation.actions == "Discussion avec chacun" and str(mediation.client_token) == token
+
+
+def test_searching_on_the_mediation_edit_form_keeps_the_changes_and_the_version(
+    client, social_worker, records, momo
+):
+    client.force_login(social_worker)
+    mediation = records["mediation"]
+    url = reverse("outreach:mediation_edit", args=[mediation.public_id])
+    typed = {
+        "version": str(mediation.version),
+        "nature": "neighbours",
+        "place": str(records["place"].public_id),
+        "parties_description": "Deux voisins, changé",
+        "actions": "Nouvelle action",
+        "occurred_at": timezone.localtime(mediation.occurred_at).strftime("%Y-%m-%dT%H:%M"),
+    }
+    found = client.post(url, {**typed, "q": "Mom", "search": "1"})
+    assert found.status_code == 200
+    for value in ("Deux voisins, changé", "Nouvelle action"):
+        assert value in found.text
+    assert found.context["form"].initial["version"] == str(mediation.version)
+    mediation.refresh_from_db()
+    assert mediation.actions == "" and mediation.nature == "shops"
+
+
+def test_searching_a_person_on_the_encounter_form_keeps_every_typed_value(
+    client, social_worker, team, place, momo, themes
+):
+    client.force_login(social_worker)
+    url = reverse("outreach:encounter_new")
+    token = str(uuid.uuid4())
+    typed = {
+        "client_token": token,
+        "team": str(team.public_id),
+        "kind": "phone",
+        "place": str(place.public_id),
+        "count_18-21_m": "3",
+        "count_15-17_f": "2",
+        "themes": [str(themes["housing"].public_id)],
+        "note": "Parle de son logement",
+        "new_people": "on",
+        "follow_up_needed": "on",
+    }
+    found = client.post(url, {**typed, "q": "Mom", "search": "1"})
+    assert found.status_code == 200 and not Encounter.objects.exists()
+    assert found.context["results"] == [momo]
+    form = found.context["form"]
+    assert form["count_18-21_m"].value() == "3" and form["note"].value() == "Parle de son logement"
+    assert form["kind"].value() == "phone" and form["follow_up_needed"].value() is True
+    assert form["themes"].value() == [str(themes["housing"].public_id)]
+    assert form["client_token"].value() == token
+    added = client.post(url, {**typed, "add_person": str(momo.public_id)})
+    assert added.status_code == 200 and added.context["named"] == [momo]
+    assert 'value="Parle de son logement"' in added.text or "Parle de son logement" in added.text
+    saved = client.post(url, {**typed, "persons": [str(momo.public_id)]})
+    assert saved.status_code == 302
+    encounter = Encounter.objects.get()
+    assert list(encounter.persons.all()) == [momo] and encounter.note == "Parle de son logement"
+    assert str(encounter.client_token) == token
+
+
+def test_a_search_never_adds_someone_the_user_does_not_see(client, volunteer, team, momo):
+    client.force_login(volunteer)
+    response = client.post(
+        reverse("outreach:encounter_new"),
+        {
+            "client_token": str(uuid.uuid4()),
+            "team": str(team.public_id),
+            "kind": "street",
+            "add_person": str(momo.public_id),
+        },
+    )
+    assert response.status_code == 200 and response.context["named"] == []
+    assert "Momo" not in response.text

@@ -190,7 +190,8 @@ def test_the_search_finds_people_by_nickname_without_javascript(client, social_w
     response = client.get(NEW + "?q=mom")
     assert response.context["results"] == [momo]
     assert AuditEvent.objects.filter(action="person.searched", actor=social_worker).exists()
-    assert f"person={momo.public_id}" in response.text
+    # "Add" posts the encounter form, so that nothing typed in it is lost.
+    assert f'name="add_person" value="{momo.public_id}"' in response.text
 
 
 def test_the_street_work_page_costs_the_same_queries_whatever_the_volume(
