@@ -361,13 +361,15 @@ def _visible_person_ids_query(user) -> models.QuerySet | None:
     organisation_id = user.organisation_id
     branches: list[models.QuerySet] = []
     if user.roles & FOLLOWING_ROLES:
-        # Joined to the user's memberships: each team's follow-ups are read from the
-        # (team, ended_on) index alone, whatever the number of teams in the organisation.
+        # The follow-ups of the user's teams, read from the (team, ended_on) index alone,
+        # whatever the number of teams in the organisation. No join through the team table:
+        # PostgreSQL plans this subquery in every query that uses it, and the join doubled
+        # that planning time (about 2 ms a query at scale 100).
         # The user's teams are of their organisation; the records read through these ids
         # check theirs, and `persons_visible_to` the people's.
         followed = (
             FollowUp.objects.granting_visibility()
-            .filter(team__team_memberships__user_id=user.pk)
+            .filter(team_id__in=_team_ids(user))
             .order_by()
             .values("person_id")
         )
