@@ -174,85 +174,37 @@ def _set_archived(request: HttpRequest, model, public_id: UUID, *, archived: boo
     return redirect(f"outreach:{kind.prefix}_list")
 
 
-# The URLs, one small view each so that each carries its access rule.
+# The URLs: five views per vocabulary, each carrying its access rule.
 
 
-@policy.require(Perm.MANAGE_TERRITORIES)
-def territory_list(request: HttpRequest) -> HttpResponse:
-    return _list(request, Territory)
+def _views_of(model):
+    @policy.require(Perm.MANAGE_TERRITORIES)
+    def list_view(request: HttpRequest) -> HttpResponse:
+        return _list(request, model)
+
+    @policy.require(Perm.MANAGE_TERRITORIES)
+    def create_view(request: HttpRequest) -> HttpResponse:
+        return _create(request, model)
+
+    @policy.require(Perm.MANAGE_TERRITORIES)
+    def edit_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+        return _edit(request, model, public_id)
+
+    @require_POST
+    @policy.require(Perm.MANAGE_TERRITORIES)
+    def archive_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+        return _set_archived(request, model, public_id, archived=True)
+
+    @require_POST
+    @policy.require(Perm.MANAGE_TERRITORIES)
+    def restore_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+        return _set_archived(request, model, public_id, archived=False)
+
+    return list_view, create_view, edit_view, archive_view, restore_view
 
 
-@policy.require(Perm.MANAGE_TERRITORIES)
-def territory_create(request: HttpRequest) -> HttpResponse:
-    return _create(request, Territory)
-
-
-@policy.require(Perm.MANAGE_TERRITORIES)
-def territory_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _edit(request, Territory, public_id)
-
-
-@require_POST
-@policy.require(Perm.MANAGE_TERRITORIES)
-def territory_archive(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _set_archived(request, Territory, public_id, archived=True)
-
-
-@require_POST
-@policy.require(Perm.MANAGE_TERRITORIES)
-def territory_restore(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _set_archived(request, Territory, public_id, archived=False)
-
-
-@policy.require(Perm.MANAGE_TERRITORIES)
-def place_list(request: HttpRequest) -> HttpResponse:
-    return _list(request, Place)
-
-
-@policy.require(Perm.MANAGE_TERRITORIES)
-def place_create(request: HttpRequest) -> HttpResponse:
-    return _create(request, Place)
-
-
-@policy.require(Perm.MANAGE_TERRITORIES)
-def place_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _edit(request, Place, public_id)
-
-
-@require_POST
-@policy.require(Perm.MANAGE_TERRITORIES)
-def place_archive(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _set_archived(request, Place, public_id, archived=True)
-
-
-@require_POST
-@policy.require(Perm.MANAGE_TERRITORIES)
-def place_restore(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _set_archived(request, Place, public_id, archived=False)
-
-
-@policy.require(Perm.MANAGE_TERRITORIES)
-def theme_list(request: HttpRequest) -> HttpResponse:
-    return _list(request, Theme)
-
-
-@policy.require(Perm.MANAGE_TERRITORIES)
-def theme_create(request: HttpRequest) -> HttpResponse:
-    return _create(request, Theme)
-
-
-@policy.require(Perm.MANAGE_TERRITORIES)
-def theme_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _edit(request, Theme, public_id)
-
-
-@require_POST
-@policy.require(Perm.MANAGE_TERRITORIES)
-def theme_archive(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _set_archived(request, Theme, public_id, archived=True)
-
-
-@require_POST
-@policy.require(Perm.MANAGE_TERRITORIES)
-def theme_restore(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _set_archived(request, Theme, public_id, archived=False)
+territory_list, territory_create, territory_edit, territory_archive, territory_restore = _views_of(
+    Territory
+)
+place_list, place_create, place_edit, place_archive, place_restore = _views_of(Place)
+theme_list, theme_create, theme_edit, theme_archive, theme_restore = _views_of(Theme)
