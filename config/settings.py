@@ -114,6 +114,10 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets are written by Jinja2 (Django's own widget templates, autoescaped): the template
+# engine rendered each option, input and label through two templates, most of the encounter
+# form's time on a phone (69 → 27 ms at bench scale 1).
+FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 # Database: SQLite (WAL) by default, PostgreSQL through DATABASE_URL.
 VAR_DIR = BASE_DIR / "var"  # local, untracked: the SQLite database and the development keys
