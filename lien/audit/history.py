@@ -8,7 +8,7 @@ the user may read. Deny by default: a record type or an action without a rule sh
 and a field the rule does not allow is counted, never named.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -26,6 +26,12 @@ class Rule:
     readable: Callable[[object], Callable[[str], bool]]
     # Labels of names that are not model fields (custom fields' `custom:<id>`), per user.
     labels: Callable[[object], dict[str, str]] | None = None
+    # Fields whose values are kept as references, not text (the public ids of the people
+    # named on a record): `shown_as[name](user, values)` gets every kept value of that field
+    # on the page at once and returns {value: text as the user may read it today}.
+    shown_as: Mapping[str, Callable[[object, list[str]], dict[str, str]]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass
@@ -34,6 +40,9 @@ class RecordKind:
     title: Callable[[object, models.Model], str]
     url: Callable[[models.Model], str] | None = None
     rules: dict[str, Rule] = field(default_factory=dict)
+    # For records whose own page asks more than seeing them (a street-work record's page is
+    # its edit page): False answers 403 there, and here too.
+    readable: Callable[[object, models.Model], bool] | None = None
 
 
 KINDS: dict[str, RecordKind] = {}
@@ -108,37 +117,59 @@ def changes(user, rules: dict[str, Rule], events: Iterable, action_labels: dict)
     """The changes of `events` as `user` may read them (rules built once, whatever the count)."""
     predicates: dict[str, Callable[[str], bool]] = {}
     extras: dict[str, dict[str, str]] = {}
-    result = []
+    rows = []
     for event in events:
         prefix = event.action.split(".", 1)[0]
         rule = rules.get(prefix)
-        if rule is None:
-            readable, extra, model = (lambda name: False), {}, None
-        else:
-            if prefix not in predicates:
-                predicates[prefix] = rule.readable(user)
-                extras[prefix] = rule.labels(user) if rule.labels else {}
-            readable, extra, model = predicates[prefix], extras[prefix], rule.model
+        if rule is not None and prefix not in predicates:
+            predicates[prefix] = rule.readable(user)
+            extras[prefix] = rule.labels(user) if rule.labels else {}
         previous = event.previous_values if rule is not None else {}
-        shown, hidden = [], 0
         names = list(event.fields) + [name for name in previous if name not in event.fields]
+        rows.append((event, prefix, rule, previous, names))
+    shown = _shown_as(user, rows, predicates)
+    result = []
+    for event, prefix, rule, previous, names in rows:
+        fields, hidden = [], 0
         for name in names:
-            if model is None or not readable(name):
+            if rule is None or not predicates[prefix](name):
                 hidden += 1
                 continue
-            shown.append(
+            before = previous.get(name)
+            if (prefix, name) in shown:
+                before = shown[prefix, name].get(before) if before else None
+            else:
+                before = _display(rule.model, name, before)
+            fields.append(
                 FieldChange(
-                    label=_label(model, name, extra),
+                    label=_label(rule.model, name, extras[prefix]),
                     kept=name in previous,
-                    before=_display(model, name, previous.get(name)),
+                    before=before,
                 )
             )
         result.append(
             Change(
                 event=event,
                 label=str(action_labels.get(event.action, event.action)),
-                shown=shown,
+                shown=fields,
                 hidden=hidden,
             )
         )
     return result
+
+
+def _shown_as(user, rows, predicates) -> dict[tuple[str, str], dict[str, str]]:
+    """The text of the referenced values of the page: one call per field, whatever the number
+    of changes."""
+    wanted: dict[tuple[str, str], tuple[Callable, set[str]]] = {}
+    for _event, prefix, rule, previous, _names in rows:
+        if rule is None:
+            continue
+        for name, show in rule.shown_as.items():
+            if predicates[prefix](name):
+                values = wanted.setdefault((prefix, name), (show, set()))[1]
+                if previous.get(name):
+                    values.add(previous[name])
+    return {
+        key: show(user, sorted(values)) if values else {} for key, (show, values) in wanted.items()
+    }

@@ -1,5 +1,6 @@
 from datetime import datetime, time, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -96,6 +97,8 @@ def record_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
     if kind is None:
         raise Http404
     obj = policy.get_or_404(kind.visible(request.user), public_id=object_id)
+    if kind.readable is not None and not kind.readable(request.user, obj):
+        raise PermissionDenied
     reads = Q()
     for suffix in history.READ_SUFFIXES:
         reads |= Q(action__endswith=suffix)
