@@ -127,10 +127,19 @@ def end_presence(
             ended_at=ended_at, atmosphere=atmosphere, logbook=logbook, version=presence.version + 1
         )
         if updated:
+            # What a correction made while it was under way said, kept in case this wipes it.
+            previous = {
+                name: getattr(presence, name)
+                for name, value in (("atmosphere", atmosphere), ("logbook", logbook))
+                if getattr(presence, name) and getattr(presence, name) != value
+            }
             presence.refresh_from_db()
             given = {"atmosphere": atmosphere, "logbook": logbook}
             fields = ["ended_at"] + [name for name, value in given.items() if value]
-            record(action="presence.ended", actor=by, obj=presence, fields=fields)
+            fields += list(previous)
+            record(
+                action="presence.ended", actor=by, obj=presence, fields=fields, previous=previous
+            )
     return presence
 
 

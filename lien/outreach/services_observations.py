@@ -2,7 +2,8 @@
 
 Both sit in a neighbourhood and/or a place (a place gives its neighbourhood), are never in
 the future, are posted once per form (`client_token`), are changed with optimistic locking and
-archived rather than deleted. Every write is audited with the names of the fields it touched.
+archived rather than deleted. Every write is audited with the names of the fields it touched;
+a change also keeps, encrypted, the values it replaced (lien.audit.changes).
 """
 
 import datetime
@@ -18,10 +19,12 @@ from django.utils.translation import gettext as _
 from lien.access import policy
 from lien.access.policy import Perm
 from lien.accounts.models import Team, User
+from lien.audit.changes import apply_changes
 from lien.audit.services import record
 from lien.core.versioning import claim_version
 from lien.customfields import services as customfields
 from lien.outreach.models import Mediation, Observation, Place, Presence, Territory
+from lien.outreach.services_records import people_kept
 from lien.people.models import Person
 
 FUTURE_SLACK = datetime.timedelta(minutes=5)
@@ -97,6 +100,11 @@ def clean_measures(measures: Mapping | None) -> dict[str, float | int]:
     if len(cleaned) > Observation.MAX_MEASURES:
         raise ValidationError(_("At most %(max)d measures.") % {"max": Observation.MAX_MEASURES})
     return cleaned
+
+
+def measures_text(measures: Mapping) -> str:
+    """Measures as kept in history: "Tents: 3, Syringes found: 2"."""
+    return ", ".join(f"{label}: {value}" for label, value in measures.items())
 
 
 def _check_observation(data: Mapping) -> None:
@@ -207,14 +215,22 @@ def update_observation(
         data["measures"] = clean_measures(measures)
     with transaction.atomic():
         claim_version(observation, expected=version)
-        changed = [name for name, value in data.items() if getattr(observation, name) != value]
-        for name in changed:
-            setattr(observation, name, data[name])
+        changed, previous = apply_changes(observation, data, data)
+        if "measures" in previous:
+            previous["measures"] = measures_text(previous["measures"])
         observation.save()
         changed += sorted(
-            customfields.save_values(by=by, field_values=custom_values or {}, obj=observation)
+            customfields.save_values(
+                by=by, field_values=custom_values or {}, obj=observation, previous=previous
+            )
         )
-        record(action="observation.changed", actor=by, obj=observation, fields=changed)
+        record(
+            action="observation.changed",
+            actor=by,
+            obj=observation,
+            fields=changed,
+            previous=previous,
+        )
     return observation
 
 
@@ -357,16 +373,20 @@ def update_mediation(
         )
     with transaction.atomic():
         claim_version(mediation, expected=version)
-        changed = [name for name, value in data.items() if getattr(mediation, name) != value]
-        for name in changed:
-            setattr(mediation, name, data[name])
-        if "follow_up_on" in changed:
-            mediation.follow_up_done_at = None  # a new date is a new follow-up to do
+        changed, previous = apply_changes(mediation, data, data)
+        if "follow_up_on" in changed and mediation.follow_up_done_at is not None:
+            # A new date is a new follow-up to do.
+            previous["follow_up_done_at"] = mediation.follow_up_done_at
+            mediation.follow_up_done_at = None
+            changed.append("follow_up_done_at")
         mediation.save()
         if wanted != current:
+            previous["persons"] = people_kept(current)
             mediation.persons.set(wanted)
             changed.append("persons")
-        record(action="mediation.changed", actor=by, obj=mediation, fields=changed)
+        record(
+            action="mediation.changed", actor=by, obj=mediation, fields=changed, previous=previous
+        )
     return mediation
 
 

@@ -1,7 +1,9 @@
 """Street work afterwards: change or archive a presence, an encounter or a drop-in visit.
 
 Who may do it is `policy.outreach_record_editable`; every write names the version it was
-based on (optimistic locking) and is audited with the names of the fields it changed.
+based on (optimistic locking) and is audited with the names of the fields it changed and,
+encrypted, the values they held (lien.audit.changes); the people named on a record are kept by
+their public ids, shown in its history only to those who see them.
 """
 
 import datetime
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from lien.access import policy
 from lien.accounts.models import User
+from lien.audit.changes import apply_changes, related_text
 from lien.audit.services import record
 from lien.core.versioning import claim_version
 from lien.outreach.models import AnonymousCount, Encounter, Passage, Place, Presence, Theme
@@ -54,11 +57,23 @@ def _not_in_future(moment: datetime.datetime | None) -> None:
         raise ValidationError(_("This is in the future: give the time it happened."))
 
 
-def _apply(obj, data: Mapping, fields: Iterable[str]) -> list[str]:
-    changed = [f for f in fields if f in data and getattr(obj, f) != data[f]]
-    for field in changed:
-        setattr(obj, field, data[field])
-    return changed
+def people_kept(person_ids: Iterable) -> str:
+    """The people named on a record before a change, as kept in its audit event: their public
+    ids (the history names them only to those who see them, see lien.outreach.history)."""
+    ids = Person.objects.filter(pk__in=list(person_ids)).values_list("public_id", flat=True)
+    return ", ".join(sorted(str(public_id) for public_id in ids))
+
+
+def counts_text(counts: Iterable) -> str:
+    """Anonymous counts as kept in history: "3 × 18-21 M", "new" for people met the first
+    time."""
+    cells = sorted(
+        (cell.is_new, cell.age_band, cell.gender, cell.count) for cell in counts if cell.count
+    )
+    return ", ".join(
+        f"{count} × {band} {gender}" + (f" ({_('new')})" if is_new else "")
+        for is_new, band, gender, count in cells
+    )
 
 
 def update_encounter(
@@ -99,21 +114,33 @@ def update_encounter(
         )
     with transaction.atomic():
         claim_version(encounter, expected=version)
-        changed = _apply(encounter, data, ENCOUNTER_FIELDS)
+        changed, previous = apply_changes(encounter, data, ENCOUNTER_FIELDS)
         territory = territory_of(place=encounter.place, presence=encounter.presence)
         if territory != encounter.territory:
+            previous["territory"] = encounter.territory
             encounter.territory = territory
             changed.append("territory")
         encounter.save()
         if wanted != current:
+            previous["persons"] = people_kept(current)
             encounter.persons.set(wanted)
             changed.append("persons")
-        if {t.pk for t in themes} != set(encounter.themes.values_list("pk", flat=True)):
+        before = list(encounter.themes.all())
+        if {t.pk for t in themes} != {t.pk for t in before}:
+            previous["themes"] = related_text(before)
             encounter.themes.set(themes)
             changed.append("themes")
+        counts_before = counts_text(encounter.counts.all())
         if _replace_counts(by, encounter, counts):
+            previous["counts"] = counts_before
             changed.append("counts")
-        record(action="encounter.changed", actor=by, obj=encounter, fields=changed)
+        record(
+            action="encounter.changed",
+            actor=by,
+            obj=encounter,
+            fields=changed,
+            previous=previous,
+        )
     return encounter
 
 
@@ -153,7 +180,7 @@ def update_presence(
     _same_organisation(by, [data.get("territory"), *places])
     with transaction.atomic():
         claim_version(presence, expected=version)
-        changed = _apply(presence, data, PRESENCE_FIELDS)
+        changed, previous = apply_changes(presence, data, PRESENCE_FIELDS)
         _not_in_future(presence.started_at)
         _not_in_future(presence.ended_at)
         if presence.ended_at is not None and presence.ended_at < presence.started_at:
@@ -162,10 +189,12 @@ def update_presence(
         presence.save()
         if "territory" in changed:
             presence.encounters.filter(place__isnull=True).update(territory=presence.territory)
-        if {p.pk for p in places} != set(presence.places.values_list("pk", flat=True)):
+        before = list(presence.places.all())
+        if {p.pk for p in places} != {p.pk for p in before}:
+            previous["places"] = related_text(before)
             presence.places.set(places)
             changed.append("places")
-        record(action="presence.changed", actor=by, obj=presence, fields=changed)
+        record(action="presence.changed", actor=by, obj=presence, fields=changed, previous=previous)
     return presence
 
 
@@ -182,9 +211,9 @@ def update_passage(*, by: User, passage: Passage, version: int, data: Mapping) -
         data.pop("gender", None)
     with transaction.atomic():
         claim_version(passage, expected=version)
-        changed = _apply(passage, data, PASSAGE_FIELDS)
+        changed, previous = apply_changes(passage, data, PASSAGE_FIELDS)
         passage.save()
-        record(action="passage.changed", actor=by, obj=passage, fields=changed)
+        record(action="passage.changed", actor=by, obj=passage, fields=changed, previous=previous)
     return passage
 
 
