@@ -6,3 +6,8 @@ class OutreachConfig(AppConfig):
     name = "lien.outreach"
     label = "outreach"
     verbose_name = _("Street work")
+
+    def ready(self) -> None:
+        from lien.outreach import history
+
+        history.register_kinds()

@@ -1,20 +1,24 @@
-"""Street-work records keep the values a change replaced, encrypted in its audit event."""
+"""Street-work records keep the values a change replaced, encrypted in its audit event, and
+have a history of changes for the same people as their own page, showing no more than it."""
 
 import datetime
 import uuid
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from lien.accounts.models import Role
 from lien.audit.models import AuditEvent
+from lien.customfields.services import define_field
 from lien.outreach import services, services_records
 from lien.outreach import services_observations as observations
-from lien.outreach.models import Encounter, Mediation, Presence
+from lien.outreach.models import Encounter, Mediation, Observation, Presence
 from lien.outreach.services import Cell
 from lien.people.services import create_person
+from tests.factories import TeamFactory
 
 
 @pytest.fixture(autouse=True)
@@ -233,3 +237,252 @@ def test_ending_a_presence_keeps_the_logbook_it_replaces(social_worker, team, te
     event = _last("presence.ended")
     assert event.previous_values == {"logbook": "Écrit en route"}
     assert "logbook" in event.fields
+
+
+# The history pages.
+
+
+def test_the_author_reads_an_encounters_history_linked_from_its_edit_page(
+    client, social_worker, team, place, momo
+):
+    encounter = _encounter(social_worker, team, place=place, persons=[momo], note="Premier mot")
+    _change_encounter(social_worker, encounter, note="Second mot", persons=[])
+    client.force_login(social_worker)
+    edit = client.get(reverse("outreach:encounter_edit", args=[encounter.public_id]))
+    assert _history(encounter) in edit.text
+    response = client.get(_history(encounter))
+    assert response.status_code == 200
+    body = response.text
+    assert "Encounter changed" in body and "Encounter recorded" in body
+    assert "Premier mot" in body and "3 × 18-21 M" not in body  # counts did not change
+    # Momo, whom the team follows, by nickname only, as on the edit page.
+    assert "Momo" in body and "El Idrissi" not in body and "Mohamed" not in body
+    event = _last("history.viewed")
+    assert (event.actor, event.object_type) == (social_worker, "outreach.encounter")
+    assert event.object_id == str(encounter.public_id) and event.previous is None
+
+
+def test_a_volunteer_reads_people_by_nickname_or_first_name_only(
+    client, volunteer, coordinator, team, momo, lina
+):
+    encounter = _encounter(volunteer, team, note="Au parc")
+    _change_encounter(coordinator, encounter, persons=[momo, lina])
+    _change_encounter(coordinator, encounter, persons=[momo], note="Au square")
+    client.force_login(volunteer)
+    response = client.get(_history(encounter))
+    assert response.status_code == 200
+    body = response.text
+    # Lina stays visible to the volunteer only while named on an encounter of theirs: she is
+    # off it now, so she is counted, not named.
+    assert "Momo, 1 person you do not see" in body
+    assert "Au parc" in body
+    for hidden in ("Mohamed", "El Idrissi", "Benali", "Lina"):
+        assert hidden not in body
+
+
+def test_people_the_reader_does_not_see_are_counted_not_named(
+    client, coordinator, make_user, organisation, team, momo
+):
+    other_team = TeamFactory(organisation=organisation, name="Autre équipe")
+    colleague = make_user(Role.COORDINATOR, organisation=organisation, teams=[team, other_team])
+    zaza = create_person(by=colleague, team=other_team, data={"nickname": "Zaza"})
+    encounter = _encounter(colleague, team, persons=[momo, zaza])
+    _change_encounter(colleague, encounter, persons=[])
+    client.force_login(coordinator)
+    body = client.get(_history(encounter)).text
+    assert "Momo, 1 person you do not see" in body and "Zaza" not in body
+    client.force_login(colleague)
+    assert "Momo, Zaza" in client.get(_history(encounter)).text
+
+
+def test_an_encounters_history_is_for_those_who_may_change_it(
+    client, social_worker, coordinator, volunteer, make_user, organisation, team
+):
+    encounter = _encounter(social_worker, team, note="Note")
+    _change_encounter(social_worker, encounter, note="Autre")
+    colleague = make_user(Role.SOCIAL_WORKER, organisation=organisation, teams=[team])
+    outsider = make_user(Role.COORDINATOR, organisation=organisation, teams=[TeamFactory()])
+    expected = [
+        (social_worker, 200),
+        (coordinator, 200),
+        (colleague, 403),  # as the edit page: another worker's record
+        (volunteer, 403),
+        (outsider, 404),
+    ]
+    for user, status in expected:
+        client.force_login(user)
+        assert client.get(_history(encounter)).status_code == status, user
+    assert AuditEvent.objects.filter(action="history.viewed").count() == 2
+
+
+def test_another_organisation_gets_404_on_every_street_work_history(
+    client, make_user, other_organisation, social_worker, team, territory, momo
+):
+    presence = services.start_presence(by=social_worker, team=team, territory=territory)
+    passage, _ = services.record_passage(
+        by=social_worker, team=team, client_token=uuid.uuid4(), occurred_at=timezone.now()
+    )
+    observation, _ = observations.record_observation(
+        by=social_worker,
+        team=team,
+        client_token=uuid.uuid4(),
+        observed_at=timezone.now(),
+        category="gathering",
+        text="Calme",
+        territory=territory,
+    )
+    mediation, _ = observations.record_mediation(
+        by=social_worker,
+        team=team,
+        client_token=uuid.uuid4(),
+        occurred_at=timezone.now(),
+        nature="neighbours",
+        territory=territory,
+        persons=[momo],
+    )
+    records = [_encounter(social_worker, team), presence, passage, observation, mediation]
+    stranger = make_user(*Role.values, organisation=other_organisation)
+    client.force_login(stranger)
+    for obj in records:
+        assert client.get(_history(obj)).status_code == 404, obj
+    client.force_login(social_worker)
+    for obj in records:
+        assert client.get(_history(obj)).status_code == 200, obj
+    assert not AuditEvent.objects.filter(action="history.viewed", actor=stranger).exists()
+
+
+def test_a_presence_and_a_visit_show_their_values_before(client, social_worker, team, territory):
+    presence = services.start_presence(by=social_worker, team=team, territory=territory)
+    services_records.update_presence(
+        by=social_worker,
+        presence=presence,
+        version=presence.version,
+        data={"logbook": "Rien à signaler"},
+        places=[],
+    )
+    presence = Presence.objects.get(pk=presence.pk)
+    services_records.update_presence(
+        by=social_worker,
+        presence=presence,
+        version=presence.version,
+        data={"logbook": "Bagarre évitée"},
+        places=[],
+    )
+    passage, _ = services.record_passage(
+        by=social_worker,
+        team=team,
+        client_token=uuid.uuid4(),
+        occurred_at=timezone.now(),
+        gender="F",
+        services=["shower", "laundry"],
+    )
+    services_records.update_passage(
+        by=social_worker,
+        passage=passage,
+        version=passage.version,
+        data={"gender": "M", "services": ["shower"]},
+    )
+    client.force_login(social_worker)
+    edit = client.get(reverse("outreach:presence_edit", args=[presence.public_id]))
+    assert _history(presence) in edit.text
+    assert "Rien à signaler" in client.get(_history(presence)).text
+    edit = client.get(reverse("outreach:passage_edit", args=[passage.public_id]))
+    assert _history(passage) in edit.text
+    body = client.get(_history(passage)).text
+    assert "Laundry, Shower" in body and "Female" in body
+
+
+def test_an_observations_history_hides_the_custom_fields_the_reader_may_not_read(
+    client, admin, social_worker, volunteer, team, territory
+):
+    secret = define_field(
+        by=admin, entity="observation", kind="text", data={"label": "Noms", "sensitive": True}
+    )
+    observation, _ = observations.record_observation(
+        by=social_worker,
+        team=team,
+        client_token=uuid.uuid4(),
+        observed_at=timezone.now(),
+        category="gathering",
+        text="Groupe calme",
+        territory=territory,
+        custom_values={secret: "Karim et Youssef"},
+    )
+    observations.update_observation(
+        by=social_worker,
+        observation=Observation.objects.get(pk=observation.pk),
+        version=observation.version,
+        data={"text": "Groupe parti"},
+        custom_values={secret: ""},
+    )
+    client.force_login(social_worker)
+    detail = client.get(reverse("outreach:observation_detail", args=[observation.public_id]))
+    assert _history(observation) in detail.text
+    body = client.get(_history(observation)).text
+    assert "Groupe calme" in body and "Karim et Youssef" in body and "Noms" in body
+    client.force_login(volunteer)  # sees the observation, not its sensitive field
+    response = client.get(_history(observation))
+    assert response.status_code == 200
+    assert "Groupe calme" in response.text
+    assert "Karim" not in response.text and "Noms" not in response.text
+    assert "1 field you may not read." in response.text
+
+
+def test_a_mediations_history_is_for_those_who_record_mediations(
+    client, social_worker, volunteer, team, territory, momo
+):
+    mediation, _ = observations.record_mediation(
+        by=social_worker,
+        team=team,
+        client_token=uuid.uuid4(),
+        occurred_at=timezone.now(),
+        nature="neighbours",
+        territory=territory,
+        persons=[momo],
+        outcome="Accord trouvé",
+    )
+    observations.update_mediation(
+        by=social_worker,
+        mediation=mediation,
+        version=mediation.version,
+        data={"outcome": "Rompu", "parties_description": "Deux voisins"},
+        persons=[],
+    )
+    client.force_login(social_worker)
+    detail = client.get(reverse("outreach:mediation_detail", args=[mediation.public_id]))
+    assert _history(mediation) in detail.text
+    body = client.get(_history(mediation)).text
+    assert "Accord trouvé" in body and "Momo" in body and "Mohamed" not in body
+    client.force_login(volunteer)
+    assert client.get(_history(mediation)).status_code == 404
+
+
+def test_an_archived_records_history_stays_readable(client, coordinator, social_worker, team):
+    encounter = _encounter(social_worker, team, note="Gardé")
+    _change_encounter(social_worker, encounter, note="Changé")
+    services_records.archive_record(by=coordinator, obj=Encounter.objects.get(pk=encounter.pk))
+    client.force_login(coordinator)
+    body = client.get(_history(encounter)).text
+    assert "Encounter archived" in body and "Gardé" in body
+
+
+def test_the_history_costs_the_same_queries_for_few_or_many_changes(
+    client, social_worker, team, momo, lina, django_assert_max_num_queries
+):
+    encounter = _encounter(social_worker, team, persons=[momo])
+    client.force_login(social_worker)
+    client.get(_history(encounter))  # the first request of a session does more
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(_history(encounter)).status_code == 200
+        return len(ctx)
+
+    for i in range(2):
+        _change_encounter(social_worker, encounter, persons=[lina] if i % 2 else [momo, lina])
+    small = count()
+    for i in range(20):
+        _change_encounter(social_worker, encounter, persons=[lina] if i % 2 else [momo, lina])
+    assert count() == small
+    with django_assert_max_num_queries(12):
+        client.get(_history(encounter))
