@@ -199,7 +199,6 @@ URLS: dict[str, Rule] = {
     # Ending a presence writes its logbook: its workers, or who may change it afterwards.
     "outreach:presence_end": Rule(Perm.ADD_ENCOUNTERS, kwargs="presence", overrides=NOT_THE_AUTHOR),
     "outreach:encounter_new": Rule(Perm.ADD_ENCOUNTERS),
-    "outreach:person_quick_create": Rule(Perm.CREATE_PERSONS, method="post"),
     "outreach:passage_new": Rule(Perm.ADD_ENCOUNTERS),
     "outreach:observation_list": Rule(Perm.VIEW_OUTREACH),
     "outreach:observation_new": Rule(Perm.ADD_ENCOUNTERS),

@@ -223,6 +223,17 @@ class PersonSearchForm(forms.Form):
 class QuickPersonForm(forms.Form):
     nickname = forms.CharField(label=_("Nickname"), max_length=100)
     confirm_new = forms.BooleanField(label=_("None of these: create a new file"), required=False)
+    # The files shown as possible duplicates: "None of these" answers for them only.
+    seen = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+
+    def clean_seen(self) -> set[uuid.UUID]:
+        seen = set()
+        for raw in self.cleaned_data.get("seen") or []:
+            try:
+                seen.add(uuid.UUID(str(raw)))
+            except ValueError:
+                continue
+        return seen
 
     def clean_nickname(self):
         nickname = self.cleaned_data["nickname"].strip()

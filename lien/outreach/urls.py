@@ -16,7 +16,6 @@ urlpatterns = [
     path("presences/start/", views.presence_start, name="presence_start"),
     path("presences/<uuid:public_id>/end/", views.presence_end, name="presence_end"),
     path("encounters/new/", views.encounter_new, name="encounter_new"),
-    path("people/quick-create/", views.person_quick_create, name="person_quick_create"),
     path("passages/new/", views.passage_new, name="passage_new"),
     path("observations/", views_observations.observation_list, name="observation_list"),
     path("observations/new/", views_observations.observation_new, name="observation_new"),

@@ -8,9 +8,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from lien.access import policy
 from lien.access.policy import Perm
@@ -41,6 +39,8 @@ from lien.people.models import Person
 RECENT = 20
 SEARCH_RESULTS = 10
 MAX_NAMED = 10  # named people carried on one encounter form
+QUICK_CREATE = "quick_create"  # the encounter form's button that opens a file from a nickname
+QUICK_PREFIX = "quick"
 
 
 def _teams(user):
@@ -206,6 +206,17 @@ def keep_typed(form, data) -> None:
     form.initial = {**form.initial, **typed}
 
 
+def quick_creating(request) -> bool:
+    """Was the encounter form posted to open a file from a nickname? Its "New file" button, or
+    a nickname left in its box (pressing Enter there) when no search was asked for."""
+    if request.method != "POST":
+        return False
+    post = request.POST
+    if QUICK_CREATE in post:
+        return True
+    return not searching(request) and bool(post.get(QUICK_PREFIX + "-nickname", "").strip())
+
+
 def posted_persons(user, request, field: str = "persons") -> list[Person]:
     """The people posted back by a record's form, and the one its Add button names."""
     raw = request.POST.getlist(field)
@@ -223,7 +234,11 @@ def encounter_new(request: HttpRequest) -> HttpResponse:
     places = Place.objects.visible_to(user).active()
     themes = Theme.objects.visible_to(user).active()
     visible_people = Person.objects.visible_to(user)
-    finding = searching(request)
+    can_create_person = policy.has_perm(user, Perm.CREATE_PERSONS)
+    if QUICK_CREATE in request.POST and not can_create_person:
+        raise PermissionDenied
+    creating = can_create_person and quick_creating(request)
+    finding = creating or searching(request)
     form = EncounterForm(
         request.POST if request.method == "POST" and not finding else None,
         teams=teams,
@@ -231,9 +246,21 @@ def encounter_new(request: HttpRequest) -> HttpResponse:
         themes=themes,
         persons=visible_people,
     )
+    quick_form, candidates = QuickPersonForm(prefix=QUICK_PREFIX), []
     if finding:
         keep_typed(form, request.POST)
         named = posted_persons(user, request)
+        if creating:
+            team = _team_for_new_file(request.POST.get("team", ""), teams, current)
+            quick_form, candidates, person = _quick_create(request, team=team)
+            if person is not None:
+                named.append(person)
+        elif "add_person" not in request.POST:
+            # A search: the nickname typed for a new file stays in its box.
+            quick_form = QuickPersonForm(
+                prefix=QUICK_PREFIX,
+                initial={"nickname": request.POST.get(QUICK_PREFIX + "-nickname", "")},
+            )
         form.initial["persons"] = [p.public_id for p in named]
     elif request.method == "POST":
         if form.is_valid():
@@ -289,44 +316,52 @@ def encounter_new(request: HttpRequest) -> HttpResponse:
             "results": results,
             "searched": query,
             "chosen_ids": [str(p.public_id) for p in named],
-            "can_create_person": policy.has_perm(user, Perm.CREATE_PERSONS),
-            "quick_form": QuickPersonForm(),
+            "can_create_person": can_create_person,
+            "quick_form": quick_form,
+            "candidates": candidates,
         },
     )
 
 
-@require_POST
-@policy.require(Perm.CREATE_PERSONS)
-def person_quick_create(request: HttpRequest) -> HttpResponse:
-    """Create a file from a nickname, after showing the people it may already be."""
+def _team_for_new_file(raw: str, teams, current: Presence | None) -> Team | None:
+    """The team that opens a file created from the encounter form: the encounter's team as
+    typed, else the team of the presence under way, else the user's first team."""
+    chosen = next((team for team in teams if str(team.public_id) == raw), None)
+    if chosen is None and current is not None:
+        chosen = current.team
+    return chosen or next(iter(teams), None)
+
+
+def _quick_create(request, *, team: Team | None) -> tuple[QuickPersonForm, list, Person | None]:
+    """Open a file from the nickname typed in the encounter form, once the people it may
+    already be have been shown. Returns (form, candidates, person created or None).
+
+    "None of these" answers for the files shown then (posted back as `seen`): a file that has
+    appeared since (a second tap, a page reloaded after the file was created) is shown in turn
+    rather than a duplicate opened."""
     user = request.user
-    form = QuickPersonForm(request.POST)
-    chosen = [str(p.public_id) for p in _named_persons(user, request.POST.getlist("person"))]
-    candidates = []
-    if form.is_valid():
-        nickname = form.cleaned_data["nickname"]
-        candidates = people_services.find_candidates(by=user, data={"nickname": nickname})
-        if not candidates or form.cleaned_data["confirm_new"]:
-            team = _current_presence(user)
-            team = team.team if team else _teams(user).first()
-            if (
-                team is None
-                or not policy.teams_for_follow_up(user, Team.objects.filter(pk=team.pk)).exists()
-            ):
-                form.add_error(None, _("You are in no team that can open a file."))
-            else:
-                person = people_services.create_person(
-                    by=user, team=team, data={"nickname": nickname}
-                )
-                chosen.append(str(person.public_id))
-                messages.success(request, _("File created from the nickname."))
-                query = urlencode([("person", pid) for pid in chosen])
-                return redirect(reverse("outreach:encounter_new") + "?" + query)
-    return render(
-        request,
-        "outreach/person_quick_create.html",
-        {"form": form, "candidates": candidates, "chosen_ids": chosen},
-    )
+    form = QuickPersonForm(request.POST, prefix=QUICK_PREFIX)
+    if not form.is_valid():
+        return form, [], None
+    nickname = form.cleaned_data["nickname"]
+    candidates = people_services.find_candidates(by=user, data={"nickname": nickname})
+    unseen = {candidate.person.public_id for candidate in candidates} - form.cleaned_data["seen"]
+    if candidates and (unseen or not form.cleaned_data["confirm_new"]):
+        # Unticked: "None of these" must answer for the files shown now.
+        return (
+            QuickPersonForm(prefix=QUICK_PREFIX, initial={"nickname": nickname}),
+            candidates,
+            None,
+        )
+    if (
+        team is None
+        or not policy.teams_for_follow_up(user, Team.objects.filter(pk=team.pk)).exists()
+    ):
+        form.add_error(None, _("You are in no team that can open a file."))
+        return form, [], None
+    person = people_services.create_person(by=user, team=team, data={"nickname": nickname})
+    messages.success(request, _("File created from the nickname."))
+    return QuickPersonForm(prefix=QUICK_PREFIX), [], person
 
 
 @policy.require(Perm.ADD_ENCOUNTERS)
@@ -335,28 +370,38 @@ def passage_new(request: HttpRequest) -> HttpResponse:
     teams = _teams(user)
     visible_people = Person.objects.visible_to(user)
     places = Place.objects.visible_to(user).active()
-    form = PassageForm(request.POST or None, teams=teams, persons=visible_people, places=places)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        _passage, created = services.record_passage(
-            by=user,
-            team=data["team"],
-            client_token=data["client_token"],
-            occurred_at=data["occurred_at"],
-            person=data["person"],
-            age_band=data["age_band"],
-            gender=data["gender"],
-            services=data["services"],
-            place=data.get("place"),
-        )
-        if created:
-            messages.success(request, _("Visit recorded."))
-        else:
-            messages.info(request, _("This visit was already recorded."))
-        return redirect("outreach:passage_new")
-    chosen = None
-    if request.method == "POST":
-        chosen = form.cleaned_data.get("person") if hasattr(form, "cleaned_data") else None
+    finding = searching(request)
+    form = PassageForm(
+        request.POST if request.method == "POST" and not finding else None,
+        teams=teams,
+        persons=visible_people,
+        places=places,
+    )
+    if finding:
+        # A search or a choice: nothing is saved, everything typed comes back as it was.
+        keep_typed(form, request.POST)
+        chosen = _passage_person(user, request.POST)
+        form.initial["person"] = chosen.public_id if chosen else None
+    elif request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            _passage, created = services.record_passage(
+                by=user,
+                team=data["team"],
+                client_token=data["client_token"],
+                occurred_at=data["occurred_at"],
+                person=data["person"],
+                age_band=data["age_band"],
+                gender=data["gender"],
+                services=data["services"],
+                place=data.get("place"),
+            )
+            if created:
+                messages.success(request, _("Visit recorded."))
+            else:
+                messages.info(request, _("This visit was already recorded."))
+            return redirect("outreach:passage_new")
+        chosen = form.cleaned_data.get("person")
     else:
         named = _named_persons(user, request.GET.getlist("person"))
         chosen = named[0] if named else None
@@ -370,9 +415,16 @@ def passage_new(request: HttpRequest) -> HttpResponse:
             "person": chosen.public_id if chosen else None,
             "place": last.place.public_id if last else None,
         }
-    search, results, query = _search(request, visible_people)
+    search, results, query = _search(request, visible_people, request.POST if finding else None)
     return render(
         request,
         "outreach/passage_form.html",
         {"form": form, "chosen": chosen, "search": search, "results": results, "searched": query},
     )
+
+
+def _passage_person(user, post) -> Person | None:
+    """The person of a drop-in visit posted back by a search: the one its Choose button names,
+    else the one already chosen, among the people the user sees."""
+    named = _named_persons(user, [post.get("add_person") or post.get("person", "")])
+    return named[0] if named else None

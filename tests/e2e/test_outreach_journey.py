@@ -43,12 +43,13 @@ def test_a_round_in_the_street_on_a_phone(new_context, live_server, social_worke
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert not serious_accessibility_violations(page)
 
-    # 1. A person known by a nickname only: a file is created from it, then the encounter.
-    page.fill("input[name=nickname]", "Zaza")
-    page.click("form[action$='/outreach/people/quick-create/'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/outreach/encounters/new/\?person="))
-    expect(page.locator("#named-heading + ul")).to_contain_text("Zaza")
+    # 1. A person known by a nickname only: a file is created from it, inside the encounter
+    # form, which keeps the theme already ticked.
     page.get_by_label("Logement").check()
+    page.fill("input[name='quick-nickname']", "Zaza")
+    page.click("#encounter-form button[name=quick_create]")
+    expect(page.locator("#named-heading + ul")).to_contain_text("Zaza")
+    expect(page.get_by_label("Logement")).to_be_checked()
     page.click(SAVE)
     page.wait_for_url("**/outreach/encounters/new/?saved=1")
     expect(page.locator(".messages")).to_be_visible()

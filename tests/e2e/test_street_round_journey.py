@@ -55,11 +55,17 @@ def test_a_round_with_an_observation_and_a_mediation_on_a_phone(
     page.click("main form button[type=submit]")
     page.wait_for_url("**/outreach/encounters/new/")
 
-    # 1. A person known by a nickname: their file first, then the encounter.
-    page.fill("input[name=nickname]", "Kiki")
-    page.click("form[action$='/outreach/people/quick-create/'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/outreach/encounters/new/\?person="))
+    # 1. A person known by a nickname: the theme and a note first, then their file, opened
+    # from the encounter form, which keeps what was typed and names them.
     page.check(f"input[name=themes][value='{housing.public_id}']")
+    page.locator("details:has(textarea[name=note]) > summary").click()
+    page.fill("textarea[name=note]", "Cherche un logement")
+    page.fill("#encounter-form input[name='quick-nickname']", "Kiki")
+    page.click("#encounter-form button[name=quick_create]")
+    expect(page.locator("#encounter-form input[name=persons]")).to_have_count(1)
+    expect(page.locator(f"input[name=themes][value='{housing.public_id}']")).to_be_checked()
+    expect(page.locator("textarea[name=note]")).to_have_value("Cherche un logement")
+    _fits_and_is_accessible(page)
     page.click(ENCOUNTER_SAVE)
     page.wait_for_url("**/outreach/encounters/new/?saved=1")
 
@@ -117,7 +123,7 @@ def test_a_round_with_an_observation_and_a_mediation_on_a_phone(
     assert presence.ended_at is not None
     kiki = Person.objects.get(nickname="Kiki")
     assert Encounter.objects.filter(presence=presence).count() == 3
-    assert Encounter.objects.filter(presence=presence, persons=kiki).count() == 1
+    assert Encounter.objects.get(presence=presence, persons=kiki).note == "Cherche un logement"
     observation = Observation.objects.get()
     assert (observation.presence, observation.place, observation.territory) == (
         presence,

@@ -144,27 +144,35 @@ def test_an_encounter_with_nobody_is_refused(client, social_worker, team):
     assert not Encounter.objects.exists()
 
 
+def _quick_create(client, team, nickname, **data):
+    """The encounter form's "New file from this nickname" button, nothing else typed."""
+    return _post(
+        client,
+        **_team_field(client, team),
+        **{"quick-nickname": nickname, "quick_create": "1"},
+        **data,
+    )
+
+
 def test_quick_create_shows_candidates_before_creating(client, social_worker, team):
-    create_person(by=social_worker, team=team, data={"nickname": "Momo"})
+    momo = create_person(by=social_worker, team=team, data={"nickname": "Momo"})
     client.force_login(social_worker)
-    url = reverse("outreach:person_quick_create")
-    response = client.post(url, {"nickname": "Momo"})
-    assert response.status_code == 200 and response.context["candidates"]
+    response = _quick_create(client, team, "Momo")
+    assert response.status_code == 200
+    assert [c.person for c in response.context["candidates"]] == [momo]
     assert Person.objects.count() == 1
-    response = client.post(url, {"nickname": "Momo", "confirm_new": "on"})
-    assert response.status_code == 302
+    response = _quick_create(
+        client, team, "Momo", **{"quick-confirm_new": "on", "quick-seen": str(momo.public_id)}
+    )
+    assert response.status_code == 200 and not Encounter.objects.exists()
     new = Person.objects.order_by("-pk").first()
-    assert str(new.public_id) in response.url
-    form = client.get(response.url)
-    assert list(form.context["named"]) == [new]
+    assert new != momo and response.context["named"] == [new]
+    assert f'name="persons" value="{new.public_id}"' in response.text
 
 
 def test_a_nickname_with_markup_is_shown_as_text(client, social_worker, team):
     client.force_login(social_worker)
-    response = client.post(
-        reverse("outreach:person_quick_create"), {"nickname": "<script>alert(1)</script>"}
-    )
-    page = client.get(response.url)
+    page = _quick_create(client, team, "<script>alert(1)</script>")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     assert "<script>alert(1)" not in page.text
 
@@ -172,8 +180,10 @@ def test_a_nickname_with_markup_is_shown_as_text(client, social_worker, team):
 def test_a_volunteer_may_log_encounters_but_not_create_files(client, volunteer, team):
     client.force_login(volunteer)
     assert client.get(NEW).status_code == 200
-    response = client.post(reverse("outreach:person_quick_create"), {"nickname": "Momo"})
+    assert "quick_create" not in client.get(NEW).text
+    response = _quick_create(client, team, "Momo", **{"count_lt15_u": "2"})
     assert response.status_code == 403
+    assert not Person.objects.exists() and not Encounter.objects.exists()
     assert _post(client, **_team_field(client, team), **{"count_lt15_u": "2"}).status_code == 302
     assert Encounter.objects.get().counts.get().gender == "?"
 
