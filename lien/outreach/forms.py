@@ -62,6 +62,13 @@ def _active_teams_field(teams):
 
 
 class PresenceStartForm(forms.Form):
+    client_token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This page was out of date: check it and press “Go out” again."),
+            "invalid": _("This page was out of date: check it and press “Go out” again."),
+        },
+    )
     team = forms.ModelChoiceField(label=_("Team"), queryset=None, to_field_name="public_id")
     territory = forms.ModelChoiceField(
         label=_("Neighbourhood"), queryset=None, to_field_name="public_id"

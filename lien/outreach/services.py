@@ -20,9 +20,6 @@ from lien.outreach.models import AnonymousCount, Encounter, Passage, Place, Pres
 from lien.people.models import Person
 
 FOLLOW_UP_DAYS = 7
-# A second "start" of the same presence within this time is the same tap sent twice (a double
-# tap, a retry after a lost answer): it returns the presence already started.
-START_REPEAT_WINDOW = datetime.timedelta(minutes=10)
 
 
 def _check_team(by: User, team: Team) -> None:
@@ -44,56 +41,53 @@ def start_presence(
     places: Iterable[Place] = (),
     workers: Iterable[User] = (),
     started_at: datetime.datetime | None = None,
+    client_token: uuid.UUID | None = None,
 ) -> Presence:
-    """Go out in the field: the user and `workers` are present for `team` from now on."""
+    """Go out in the field: the user and `workers` are present for `team` from now on.
+
+    The same `client_token` sent again (a double tap, a retry after a lost answer, even two
+    at once) returns the presence it started, unchanged."""
     _check_team(by, team)
     places = list(places)
     workers = {by, *workers}
     _check_same_organisation(by, [territory, *places, *workers])
     started_at = started_at or timezone.now()
-    with transaction.atomic():
-        # One start at a time per team (PostgreSQL; SQLite serialises its writes anyway).
-        Team.objects.select_for_update().filter(pk=team.pk).exists()
-        repeated = _same_start(by, team, territory, places, started_at)
-        if repeated is not None:
-            return repeated
-        presence = Presence.objects.create(
-            organisation_id=by.organisation_id,
-            team=team,
-            territory=territory,
-            date=timezone.localdate(started_at),
-            started_at=started_at,
-            created_by=by,
-        )
-        presence.workers.set(workers)
-        presence.places.set(places)
-        record(
-            action="presence.started",
-            actor=by,
-            obj=presence,
-            fields=["team", "territory", "places", "workers", "started_at"],
-        )
+    if client_token is not None:
+        existing = _started_with(by, client_token)
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            presence = Presence.objects.create(
+                organisation_id=by.organisation_id,
+                team=team,
+                territory=territory,
+                date=timezone.localdate(started_at),
+                started_at=started_at,
+                client_token=client_token,
+                created_by=by,
+            )
+            presence.workers.set(workers)
+            presence.places.set(places)
+            record(
+                action="presence.started",
+                actor=by,
+                obj=presence,
+                fields=["team", "territory", "places", "workers", "started_at"],
+            )
+    except IntegrityError:
+        # The same start was sent twice at once: the other request created it.
+        existing = _started_with(by, client_token) if client_token is not None else None
+        if existing is None:
+            raise
+        return existing
     return presence
 
 
-def _same_start(by, team, territory, places, started_at) -> Presence | None:
-    """The presence this user started for the same team, neighbourhood and places a moment
-    ago and has not ended: a repeated start is that one."""
-    recent = (
-        Presence.objects.under_way()
-        .filter(
-            organisation_id=by.organisation_id,
-            team=team,
-            created_by=by,
-            territory=territory,
-            started_at__gte=started_at - START_REPEAT_WINDOW,
-            started_at__lte=started_at,
-        )
-        .prefetch_related("places")
-        .order_by("-started_at")
-    )
-    wanted = {place.pk for place in places}
-    return next((p for p in recent[:5] if {pl.pk for pl in p.places.all()} == wanted), None)
+def _started_with(by: User, client_token: uuid.UUID) -> Presence | None:
+    return Presence.objects.filter(
+        organisation_id=by.organisation_id, client_token=client_token
+    ).first()
 
 
 def may_end_presence(user, presence: Presence) -> bool:

@@ -127,16 +127,27 @@ def presence_start(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # The same token again (a double tap, a retry) is the presence it started.
         services.start_presence(
-            by=user, team=data["team"], territory=data["territory"], places=data["places"]
+            by=user,
+            team=data["team"],
+            territory=data["territory"],
+            places=data["places"],
+            client_token=data["client_token"],
         )
         messages.success(request, _("You are in the field. Log the people you meet."))
         return redirect("outreach:encounter_new")
+    if "client_token" in form.errors:
+        # A page shown before the token existed, or tampered with: nothing was started; the
+        # page comes back with a fresh token, so that the next "Go out" starts the presence.
+        form.data = form.data.copy()
+        form.data["client_token"] = str(new_token())
     if request.method != "POST":
         last = Presence.objects.visible_to(user).filter(workers=user).order_by("-started_at")
         last = last.select_related("team", "territory").first()
         team = last.team if last else teams.first()
         form.initial = {
+            "client_token": new_token(),
             "team": team.public_id if team else None,
             "territory": last.territory.public_id if last and last.territory else None,
         }

@@ -55,6 +55,9 @@ class Presence(models.Model):
     logbook = EncryptedTextField(_("logbook"), blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Generated when the start form is shown: the same start sent twice starts one presence.
+    # Empty for presences started before it existed, or by code rather than the form.
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -75,7 +78,10 @@ class Presence(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
                 name="presence_ends_after_start",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "client_token"], name="presence_unique_client_token"
+            ),
         ]
 
     def __str__(self) -> str:
