@@ -3,21 +3,23 @@
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lien.access import policy
 from lien.access.policy import Perm
 from lien.audit.services import record
-from lien.core.versioning import save_versioned
 from lien.customfields.models import CustomField, fields_for
 from lien.customfields.sections import values_for_display
 from lien.outreach import services_observations as services
+from lien.outreach.editing import Editable, archive_view, edit_view, save_or_show
 from lien.outreach.forms import new_token
 from lien.outreach.forms_observations import ListFilterForm, MediationForm, ObservationForm
 from lien.outreach.models import Mediation, Observation, Place, Territory
@@ -67,13 +69,27 @@ def _page(request, queryset):
 # Observations.
 
 
+_RELATED = ("team", "territory", "place", "created_by")
+OBSERVATIONS = Editable(
+    Observation,
+    Perm.ADD_ENCOUNTERS,
+    policy.observation_editable,
+    _RELATED,
+    page="outreach:observation_detail",
+    archived_note=gettext_lazy("This observation is archived."),
+)
+MEDIATIONS = Editable(
+    Mediation,
+    Perm.RECORD_MEDIATIONS,
+    policy.mediation_editable,
+    _RELATED,
+    page="outreach:mediation_detail",
+    archived_note=gettext_lazy("This mediation is archived."),
+)
+
+
 def _observation_or_404(request, public_id: UUID) -> Observation:
-    return policy.get_or_404(
-        Observation.objects.visible_to(request.user).select_related(
-            "team", "territory", "place", "created_by"
-        ),
-        public_id=public_id,
-    )
+    return policy.get_or_404(OBSERVATIONS.records(request.user), public_id=public_id)
 
 
 @policy.require(Perm.VIEW_OUTREACH)
@@ -158,25 +174,13 @@ def observation_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "custom_values": values_for_display(
                 request.user, CustomField.Entity.OBSERVATION, observation
             ),
-            "can_edit": observation.archived_at is None
-            and policy.observation_editable(request.user, observation),
+            "can_edit": OBSERVATIONS.may_edit(request.user, observation),
         },
     )
 
 
-def _editable_observation(request, public_id: UUID) -> Observation:
-    observation = _observation_or_404(request, public_id)
-    if not policy.observation_editable(request.user, observation):
-        raise PermissionDenied
-    return observation
-
-
-@policy.require(Perm.ADD_ENCOUNTERS)
-def observation_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    observation = _editable_observation(request, public_id)
-    if observation.archived_at is not None:
-        messages.info(request, _("This observation is archived."))
-        return redirect("outreach:observation_detail", observation.public_id)
+@edit_view(OBSERVATIONS)
+def observation_edit(request: HttpRequest, observation: Observation) -> HttpResponse:
     user = request.user
     form = ObservationForm(
         request.POST or None,
@@ -185,48 +189,36 @@ def observation_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         places=_places(user),
         custom_fields=fields_for(user, CustomField.Entity.OBSERVATION),
     )
-    saved, conflict = save_versioned(
+    return save_or_show(
         request,
         form,
         lambda version: services.update_observation(
             by=user,
-            observation=Observation.objects.get(pk=observation.pk),
+            observation=OBSERVATIONS.fresh(observation),
             version=version,
             data=form.service_data(),
             measures=form.cleaned_data["measures_text"],
             custom_values=form.custom_data(),
         ),
-    )
-    if saved:
-        messages.success(request, _("Changes saved."))
-        return redirect("outreach:observation_detail", observation.public_id)
-    return render(
-        request,
-        "outreach/observation_form.html",
-        {"form": form, "observation": observation, "conflict": conflict},
-        status=409 if conflict else 200,
+        saved_to=reverse("outreach:observation_detail", args=[observation.public_id]),
+        template="outreach/observation_form.html",
+        context=lambda conflict: {"observation": observation},
     )
 
 
-@require_POST
-@policy.require(Perm.ADD_ENCOUNTERS)
-def observation_archive(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    observation = _editable_observation(request, public_id)
-    services.archive_observation(by=request.user, observation=observation)
-    messages.success(request, _("Observation archived: it is kept, and no longer listed."))
-    return redirect("outreach:observation_list")
+observation_archive = archive_view(
+    OBSERVATIONS,
+    archive=lambda user, obj: services.archive_observation(by=user, observation=obj),
+    message=gettext_lazy("Observation archived: it is kept, and no longer listed."),
+    archived_to="outreach:observation_list",
+)
 
 
 # Mediations.
 
 
 def _mediation_or_404(request, public_id: UUID) -> Mediation:
-    return policy.get_or_404(
-        Mediation.objects.visible_to(request.user).select_related(
-            "team", "territory", "place", "created_by"
-        ),
-        public_id=public_id,
-    )
+    return policy.get_or_404(MEDIATIONS.records(request.user), public_id=public_id)
 
 
 def _people_on(user, mediation: Mediation) -> list[Person]:
@@ -343,25 +335,13 @@ def mediation_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "mediation": mediation,
             "persons": persons,
             "hidden_persons": mediation.persons.count() - len(persons),
-            "can_edit": mediation.archived_at is None
-            and policy.mediation_editable(request.user, mediation),
+            "can_edit": MEDIATIONS.may_edit(request.user, mediation),
         },
     )
 
 
-def _editable_mediation(request, public_id: UUID) -> Mediation:
-    mediation = _mediation_or_404(request, public_id)
-    if not policy.mediation_editable(request.user, mediation):
-        raise PermissionDenied
-    return mediation
-
-
-@policy.require(Perm.RECORD_MEDIATIONS)
-def mediation_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    mediation = _editable_mediation(request, public_id)
-    if mediation.archived_at is not None:
-        messages.info(request, _("This mediation is archived."))
-        return redirect("outreach:mediation_detail", mediation.public_id)
+@edit_view(MEDIATIONS)
+def mediation_edit(request: HttpRequest, mediation: Mediation) -> HttpResponse:
     user = request.user
     visible_people = Person.objects.visible_to(user)
     finding = searching(request)
@@ -372,54 +352,53 @@ def mediation_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         places=_places(user),
         persons=visible_people,
     )
-    saved, conflict = save_versioned(
+
+    def context(conflict) -> dict:
+        if finding:
+            keep_typed(form, request.POST)
+            named = posted_persons(user, request)
+        elif form.is_bound:
+            named = list(form.cleaned_data.get("persons") or [])
+        elif "person" in request.GET or "persons_set" in request.GET:
+            named = _named_persons(user, request.GET.getlist("person"))
+        else:
+            named = _people_on(user, mediation)
+        if not form.is_bound:
+            form.initial["persons"] = [person.public_id for person in named]
+        _record_read(user, mediation, named)
+        return {
+            **_mediation_form_context(request, form, named, finding=finding),
+            "mediation": mediation,
+        }
+
+    return save_or_show(
         request,
         form,
         lambda version: services.update_mediation(
             by=user,
-            mediation=Mediation.objects.get(pk=mediation.pk),
+            mediation=MEDIATIONS.fresh(mediation),
             version=version,
             data=form.service_data(),
             persons=form.cleaned_data["persons"],
         ),
-    )
-    if saved:
-        messages.success(request, _("Changes saved."))
-        return redirect("outreach:mediation_detail", mediation.public_id)
-    if finding:
-        keep_typed(form, request.POST)
-        named = posted_persons(user, request)
-    elif form.is_bound:
-        named = list(form.cleaned_data.get("persons") or [])
-    elif "person" in request.GET or "persons_set" in request.GET:
-        named = _named_persons(user, request.GET.getlist("person"))
-    else:
-        named = _people_on(user, mediation)
-    if not form.is_bound:
-        form.initial["persons"] = [person.public_id for person in named]
-    _record_read(user, mediation, named)
-    context = _mediation_form_context(request, form, named, finding=finding)
-    return render(
-        request,
-        "outreach/mediation_form.html",
-        {**context, "mediation": mediation, "conflict": conflict},
-        status=409 if conflict else 200,
+        saved_to=reverse("outreach:mediation_detail", args=[mediation.public_id]),
+        template="outreach/mediation_form.html",
+        context=context,
     )
 
 
-@require_POST
-@policy.require(Perm.RECORD_MEDIATIONS)
-def mediation_archive(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    mediation = _editable_mediation(request, public_id)
-    services.archive_mediation(by=request.user, mediation=mediation)
-    messages.success(request, _("Mediation archived: it is kept, and no longer listed."))
-    return redirect("outreach:mediation_list")
+mediation_archive = archive_view(
+    MEDIATIONS,
+    archive=lambda user, obj: services.archive_mediation(by=user, mediation=obj),
+    message=gettext_lazy("Mediation archived: it is kept, and no longer listed."),
+    archived_to="outreach:mediation_list",
+)
 
 
 @require_POST
 @policy.require(Perm.RECORD_MEDIATIONS)
 def mediation_follow_up_done(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    mediation = _editable_mediation(request, public_id)
+    mediation = MEDIATIONS.get(request, public_id)
     services.mark_follow_up_done(by=request.user, mediation=mediation)
     messages.success(request, _("Follow-up marked done."))
     target = request.POST.get("next", "")
