@@ -8,7 +8,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -79,6 +79,23 @@ def _day_of(request) -> tuple[datetime.date, str | None]:
     return day, None
 
 
+def _team_asked(request, teams: list[Team]) -> Team | None:
+    """The team of `?team=<public id>`, one of the user's teams; without it, their first. An id
+    that is not one of theirs answers 404, whether it is another organisation's team, one of
+    their organisation's they are not in, or none (a malformed id too, as in an address)."""
+    raw = request.GET.get("team", "")
+    if not raw:
+        return teams[0] if teams else None
+    try:
+        wanted = UUID(raw)
+    except ValueError:
+        raise Http404 from None
+    team = next((t for t in teams if t.public_id == wanted), None)
+    if team is None:
+        raise Http404
+    return team
+
+
 def _url(team: Team, day: datetime.date, anchor: str = "") -> str:
     query = urlencode({"team": str(team.public_id), "day": day.isoformat()})
     return reverse("outreach:counters") + "?" + query + (f"#{anchor}" if anchor else "")
@@ -88,8 +105,7 @@ def _url(team: Team, day: datetime.date, anchor: str = "") -> str:
 def counters(request: HttpRequest) -> HttpResponse:
     user = request.user
     teams = list(policy.my_teams(user, Team.objects.all()).active().order_by("name"))
-    team = next((t for t in teams if str(t.public_id) == request.GET.get("team")), None)
-    team = team or (teams[0] if teams else None)
+    team = _team_asked(request, teams)
     day, day_error = _day_of(request)
     if team is None:
         return render(request, "outreach/counters.html", {"team": None, "teams": teams})

@@ -2,6 +2,8 @@
 input, the 30-day table, who sees what."""
 
 import datetime
+import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -198,7 +200,8 @@ def test_other_teams_and_organisations_do_not_see_the_counts(
     outsider_team = TeamFactory(organisation=organisation)
     outsider = make_user(Role.SOCIAL_WORKER, organisation=organisation, teams=[outsider_team])
     client.force_login(outsider)
-    response = client.get(f"{PAGE}?team={team.public_id}")
+    assert client.get(f"{PAGE}?team={team.public_id}").status_code == 404
+    response = client.get(PAGE)
     assert response.context["team"] == outsider_team
     assert response.context["period_total"] == 0
     client.force_login(make_user(Role.COORDINATOR, organisation=other_organisation))
@@ -236,3 +239,71 @@ def test_the_page_costs_a_fixed_number_of_queries(
     client.get(PAGE)
     with django_assert_max_num_queries(12):
         assert client.get(PAGE).status_code == 200
+
+
+# ?team=: one of the user's teams, or 404.
+
+
+def _as_read(html: str) -> str:
+    """A page as the reader sees it: CSP nonces and masked CSRF tokens change with every
+    response."""
+    html = re.sub(r'nonce="[^"]*"', "", html)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_a_team_of_another_organisation_is_indistinguishable_from_none(
+    client, make_user, other_organisation, team, showers, social_worker
+):
+    services.step_count(
+        by=social_worker, team=team, day=timezone.localdate(), counter=showers, delta=1
+    )
+    other_team = TeamFactory(organisation=other_organisation)
+    client.force_login(
+        make_user(Role.SOCIAL_WORKER, organisation=other_organisation, teams=[other_team])
+    )
+    nobody = uuid.uuid4()
+    theirs = client.get(f"{PAGE}?team={team.public_id}")
+    nobodys = client.get(f"{PAGE}?team={nobody}")
+    assert theirs.status_code == nobodys.status_code == 404
+    # The same page but for the address asked (the language switch returns to it).
+    assert _as_read(theirs.text).replace(str(team.public_id), "ID") == _as_read(
+        nobodys.text
+    ).replace(str(nobody), "ID")
+    assert team.name not in theirs.text
+    # Counting for it is refused the same way, and writes nothing.
+    posted = client.post(_day_url(team), {f"c_{showers.public_id}": "5", "step": ""})
+    assert posted.status_code == 404
+    assert DailyCount.objects.get(counter=showers).count == 1
+
+
+@pytest.mark.parametrize(
+    "raw", ["not-a-uuid", "1", "x" * 1000, "<script>alert(1)</script>", "../", "0" * 31]
+)
+def test_a_malformed_team_is_not_found(client, social_worker, team, showers, raw):
+    client.force_login(social_worker)
+    assert client.get(PAGE, {"team": raw}).status_code == 404
+    assert client.post(f"{PAGE}?team={raw}", {f"c_{showers.public_id}": "1"}).status_code == 404
+    assert not DailyCount.objects.exists()
+
+
+def test_an_archived_team_of_mine_is_not_found(client, make_user, organisation, team):
+    archived = TeamFactory(organisation=organisation, archived_at=timezone.now())
+    worker = make_user(Role.SOCIAL_WORKER, organisation=organisation, teams=[team, archived])
+    client.force_login(worker)
+    assert client.get(PAGE, {"team": str(archived.public_id)}).status_code == 404
+    assert client.get(PAGE).context["team"] == team
+
+
+def test_each_of_my_teams_is_shown_when_asked(
+    client, make_user, organisation, team, django_assert_max_num_queries
+):
+    second = TeamFactory(organisation=organisation, name="Zèbre")
+    worker = make_user(Role.SOCIAL_WORKER, organisation=organisation, teams=[team, second])
+    client.force_login(worker)
+    client.get(PAGE)
+    with django_assert_max_num_queries(12):
+        response = client.get(PAGE, {"team": str(second.public_id)})
+    assert response.context["team"] == second
+    assert client.get(PAGE, {"team": str(team.public_id).upper()}).context["team"] == team
+    # Without ?team= (or with it empty), the first of my teams.
+    assert client.get(PAGE).context["team"] == client.get(PAGE, {"team": ""}).context["team"]

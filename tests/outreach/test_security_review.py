@@ -179,11 +179,12 @@ def test_another_organisation_sees_nothing_of_the_map_counters_or_lists(
         response = client.get(reverse(f"outreach:{name}"))
         assert response.status_code == 200
         assert records["place"].name not in response.text, name
-    # Asking for the first organisation's team shows the user's own team, never the other's.
+    # Asking for the first organisation's team answers 404, as for a team that does not exist.
     response = client.get(
         reverse("outreach:counters"), {"team": str(records["presence"].team.public_id)}
     )
-    assert response.context["team"] == other_team
+    assert response.status_code == 404
+    assert client.get(reverse("outreach:counters")).context["team"] == other_team
 
 
 def test_another_team_of_the_organisation_gets_404_on_the_team_records(
