@@ -14,8 +14,7 @@ def casework_sections(user, person) -> dict:
     can_manage_procedures = policy.has_perm(user, Perm.MANAGE_PROCEDURES)
     pending = (
         list(
-            Procedure.objects.visible_to(user)
-            .filter(person=person)
+            Procedure.objects.visible_to(user, person=person)
             .pending()
             .select_related("responsible")[:20]
         )
@@ -28,25 +27,23 @@ def casework_sections(user, person) -> dict:
     return {
         "can_refer": can_refer,
         "referrals": list(
-            Referral.objects.visible_to(user)
-            .filter(person=person, archived_at__isnull=True)
+            Referral.objects.visible_to(user, person=person)
+            .filter(archived_at__isnull=True)
             .select_related("partner")[:ON_FILE]
         )
         if can_refer
         else [],
         "consents": list(
-            Consent.objects.visible_to(user)
-            .filter(person=person)
-            .select_related("partner")[:ON_FILE]
+            Consent.objects.visible_to(user, person=person).select_related("partner")[:ON_FILE]
         )
         if can_refer
         else [],
         "can_see_circle": can_see_circle,
         "can_manage_circle": open_file and policy.has_perm(user, Perm.MANAGE_CIRCLE),
         "circle": list(
-            CircleMember.objects.visible_to(user)
-            .filter(person=person)
-            .select_related("colleague", "partner")[:ON_FILE]
+            CircleMember.objects.visible_to(user, person=person).select_related(
+                "colleague", "partner"
+            )[:ON_FILE]
         )
         if can_see_circle
         else [],

@@ -16,7 +16,7 @@ def appointment_section(user, person) -> dict:
     if not policy.has_perm(user, Perm.VIEW_APPOINTMENTS):
         return {"appointments_section": False}
     now = timezone.now()
-    appointments = Appointment.objects.visible_to(user).active().filter(person=person)
+    appointments = Appointment.objects.visible_to(user, person=person).active()
     fields = ("public_id", "title", "place", "starts_at", "ends_at", "status")
     return {
         "appointments_section": True,
@@ -38,8 +38,7 @@ def document_section(user, person) -> dict:
     if not policy.has_perm(user, Perm.MANAGE_DOCUMENTS):
         return {"documents_section": False}
     recent = list(
-        Document.objects.visible_to(user)
-        .filter(person=person)
+        Document.objects.visible_to(user, person=person)
         .select_related("uploaded_by")
         .order_by("-uploaded_at", "-pk")[: DOCUMENTS_ON_FILE + 1]
     )

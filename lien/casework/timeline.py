@@ -76,7 +76,7 @@ class Item:
 
 
 def _journal(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item]:
-    entries = JournalEntry.objects.visible_to(user).filter(person=person)
+    entries = JournalEntry.objects.visible_to(user, person=person)
     if cursor is not None:
         entries = entries.filter(cursor.after("journal", "occurred_at"))
     entries = entries.select_related("author").order_by("-occurred_at", "-public_id")[:limit]
@@ -84,7 +84,7 @@ def _journal(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item]:
 
 
 def _procedures(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item]:
-    procedures = Procedure.objects.visible_to(user).filter(person=person, archived_at__isnull=True)
+    procedures = Procedure.objects.visible_to(user, person=person).filter(archived_at__isnull=True)
     if cursor is not None:
         procedures = procedures.filter(cursor.after("procedure", "created_at"))
     procedures = procedures.order_by("-created_at", "-public_id")[:limit]
@@ -111,7 +111,7 @@ def _follow_ups(user, person, limit: int, cursor: Cursor | None) -> Iterable[Ite
 
 
 def _referrals(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item]:
-    referrals = Referral.objects.visible_to(user).filter(person=person, archived_at__isnull=True)
+    referrals = Referral.objects.visible_to(user, person=person).filter(archived_at__isnull=True)
     if cursor is not None:
         referrals = referrals.filter(_after_day(cursor, "referral", "referred_on"))
     referrals = referrals.select_related("partner").order_by("-referred_on", "-public_id")[:limit]
@@ -121,9 +121,9 @@ def _referrals(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item
 def _appointments(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item]:
     # What happened: appointments that have started (upcoming ones are listed on the file).
     appointments = (
-        Appointment.objects.visible_to(user)
+        Appointment.objects.visible_to(user, person=person)
         .active()
-        .filter(person=person, starts_at__lte=timezone.now())
+        .filter(starts_at__lte=timezone.now())
     )
     if cursor is not None:
         appointments = appointments.filter(cursor.after("appointment", "starts_at"))
@@ -134,7 +134,7 @@ def _appointments(user, person, limit: int, cursor: Cursor | None) -> Iterable[I
 
 
 def _documents(user, person, limit: int, cursor: Cursor | None) -> Iterable[Item]:
-    documents = Document.objects.visible_to(user).filter(person=person)
+    documents = Document.objects.visible_to(user, person=person)
     if cursor is not None:
         documents = documents.filter(cursor.after("document", "uploaded_at"))
     documents = documents.order_by("-uploaded_at", "-public_id")[:limit]

@@ -236,10 +236,11 @@ class PersonSearchKey(models.Model):
 
 
 class IdentityDocumentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "IdentityDocumentQuerySet":
+    def visible_to(self, user, *, person=None) -> "IdentityDocumentQuerySet":
+        """What `user` may see; given `person`, only that person's."""
         from lien.access import policy
 
-        return policy.identity_documents_visible_to(user, self)
+        return policy.identity_documents_visible_to(user, self, person=person)
 
     def current(self) -> "IdentityDocumentQuerySet":
         return self.filter(archived_at__isnull=True)
@@ -447,10 +448,11 @@ class Relation(models.Model):
 
 
 class PersonMergeQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PersonMergeQuerySet":
+    def visible_to(self, user, *, kept=None) -> "PersonMergeQuerySet":
+        """What `user` may see; given `kept`, only the merges into that file."""
         from lien.access import policy
 
-        return policy.person_merges_visible_to(user, self)
+        return policy.person_merges_visible_to(user, self, kept=kept)
 
     def not_undone(self) -> "PersonMergeQuerySet":
         return self.filter(undone_at__isnull=True)

@@ -12,7 +12,7 @@ def people_sections(user, person: Person) -> dict:
     can_merge = policy.has_perm(user, Perm.MERGE_PERSONS)
     documents, relations, merged_into = [], [], None
     if full_identity:
-        documents = list(IdentityDocument.objects.visible_to(user).filter(person=person))
+        documents = list(IdentityDocument.objects.visible_to(user, person=person))
         relations = [
             relation.seen_from(person)
             for relation in Relation.objects.visible_to(user)
@@ -24,9 +24,8 @@ def people_sections(user, person: Person) -> dict:
             merged_into = Person.objects.visible_to(user).filter(pk=person.merged_into_id).first()
     merges = (
         list(
-            PersonMerge.objects.visible_to(user)
+            PersonMerge.objects.visible_to(user, kept=person)
             .not_undone()
-            .filter(kept=person)
             .select_related("absorbed", "merged_by")
         )
         if can_merge

@@ -6,6 +6,8 @@ filtered by) share one query; these tests pin what each branch grants and what i
 
 import datetime
 
+import pytest
+from django.http import Http404
 from django.utils import timezone
 
 from lien.access import policy
@@ -100,3 +102,37 @@ def test_roles_that_see_nobody_get_an_empty_subquery(make_user, organisation, te
     analyst = make_user(Role.ANALYST, organisation=organisation, teams=[team])
     assert _seen(analyst) == set()
     assert Procedure.objects.filter(person_id__in=policy.visible_person_ids(analyst)).count() == 0
+
+
+def test_records_of_one_person_are_only_those_of_a_person_the_user_sees(
+    create_person, social_worker, colleague_elsewhere, other_team
+):
+    mine = create_person(nickname="Kiki")
+    theirs = create_person(by=colleague_elsewhere, team_=other_team, nickname="Lou")
+    for person in (mine, theirs):
+        _procedure(person)
+
+    # Not yet found visible in this request: the visibility subquery still decides.
+    assert Procedure.objects.visible_to(social_worker, person=theirs).count() == 0
+    assert Procedure.objects.visible_to(social_worker, person=mine).count() == 1
+
+    # Only a person the policy finds visible is remembered; another answers 404.
+    with pytest.raises(Http404):
+        policy.person_shown_or_404(social_worker, Person.objects.all(), pk=theirs.pk)
+    assert Procedure.objects.visible_to(social_worker, person=theirs).count() == 0
+    shown = policy.person_shown_or_404(social_worker, Person.objects.all(), pk=mine.pk)
+    query = str(Procedure.objects.visible_to(social_worker, person=shown).query)
+    assert "teammembership" not in query  # the person's id alone, no subquery to plan
+    assert Procedure.objects.visible_to(social_worker, person=shown).count() == 1
+    # Remembered on this user object only (a request's), never for another user.
+    assert Procedure.objects.visible_to(colleague_elsewhere, person=shown).count() == 0
+
+
+def test_a_person_of_another_organisation_is_never_shown(
+    create_person, social_worker, make_user, other_organisation
+):
+    outsider = make_user(Role.SOCIAL_WORKER, organisation=other_organisation)
+    person = create_person(nickname="Kiki")
+    with pytest.raises(Http404):
+        policy.person_shown_or_404(outsider, Person.objects.all(), pk=person.pk)
+    assert Procedure.objects.visible_to(outsider, person=person).count() == 0

@@ -12,10 +12,11 @@ from lien.core.fields import EncryptedTextField
 
 
 class AppointmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AppointmentQuerySet":
+    def visible_to(self, user, *, person=None) -> "AppointmentQuerySet":
+        """What `user` may see; given `person`, only that person's."""
         from lien.access import policy
 
-        return policy.appointments_visible_to(user, self)
+        return policy.appointments_visible_to(user, self, person=person)
 
     def active(self) -> "AppointmentQuerySet":
         return self.filter(archived_at__isnull=True)

@@ -11,10 +11,11 @@ from lien.core.fields import EncryptedBinaryField
 
 
 class DocumentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "DocumentQuerySet":
+    def visible_to(self, user, *, person=None) -> "DocumentQuerySet":
+        """What `user` may see; given `person`, only that person's."""
         from lien.access import policy
 
-        return policy.documents_visible_to(user, self)
+        return policy.documents_visible_to(user, self, person=person)
 
 
 class Document(models.Model):

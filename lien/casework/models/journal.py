@@ -11,10 +11,11 @@ from lien.core.fields import EncryptedTextField
 
 
 class JournalEntryQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "JournalEntryQuerySet":
+    def visible_to(self, user, *, person=None) -> "JournalEntryQuerySet":
+        """What `user` may see; given `person`, only that person's."""
         from lien.access import policy
 
-        return policy.journal_entries_visible_to(user, self)
+        return policy.journal_entries_visible_to(user, self, person=person)
 
 
 class JournalEntry(models.Model):

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProcedureQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ProcedureQuerySet":
+    def visible_to(self, user, *, person=None) -> "ProcedureQuerySet":
+        """What `user` may see; given `person`, only that person's."""
         from lien.access import policy
 
-        return policy.procedures_visible_to(user, self)
+        return policy.procedures_visible_to(user, self, person=person)
 
     def pending(self) -> "ProcedureQuerySet":
         return self.filter(status__in=Procedure.PENDING_STATUSES, archived_at__isnull=True)

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ConsentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ConsentQuerySet":
+    def visible_to(self, user, *, person=None) -> "ConsentQuerySet":
+        """What `user` may see; given `person`, only that person's."""
         from lien.access import policy
 
-        return policy.consents_visible_to(user, self)
+        return policy.consents_visible_to(user, self, person=person)
 
     def in_force(self, *, on=None) -> "ConsentQuerySet":
         day = on or timezone.localdate()
@@ -80,10 +81,11 @@ class Consent(models.Model):
 
 
 class ReferralQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ReferralQuerySet":
+    def visible_to(self, user, *, person=None) -> "ReferralQuerySet":
+        """What `user` may see; given `person`, only that person's."""
         from lien.access import policy
 
-        return policy.referrals_visible_to(user, self)
+        return policy.referrals_visible_to(user, self, person=person)
 
     def open(self) -> "ReferralQuerySet":
         return self.filter(
@@ -167,10 +169,11 @@ class Referral(models.Model):
 
 
 class CircleMemberQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CircleMemberQuerySet":
+    def visible_to(self, user, *, person=None) -> "CircleMemberQuerySet":
+        """What `user` may see; given `person`, only that person's."""
         from lien.access import policy
 
-        return policy.circle_visible_to(user, self)
+        return policy.circle_visible_to(user, self, person=person)
 
     def current(self) -> "CircleMemberQuerySet":
         return self.filter(ended_on__isnull=True, archived_at__isnull=True)
