@@ -11,8 +11,6 @@ them as the street-work pages do (nickname, else first name), and only those the
 today; the others are counted.
 """
 
-import uuid
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,22 +20,13 @@ from django.utils.translation import ngettext
 from lien.access import policy
 from lien.audit.history import RecordKind, Rule, everything, register
 from lien.outreach.models import Encounter, Mediation, Observation, Passage, Presence
+from lien.outreach.services_records import public_ids
 from lien.people.models import Person
-
-
-def _public_ids(value: str) -> list[str]:
-    ids = []
-    for part in value.split(","):
-        try:
-            ids.append(str(uuid.UUID(part.strip())))
-        except ValueError:
-            continue
-    return ids
 
 
 def people_as_seen(user, values: list[str]) -> dict[str, str]:
     """{kept list of public ids: the people as `user` may read them today}, in one query."""
-    kept = {value: _public_ids(value) for value in values}
+    kept = {value: public_ids([value]) for value in values}
     wanted = {public_id for ids in kept.values() for public_id in ids}
     rows = Person.objects.visible_to(user).filter(public_id__in=wanted)
     seen = {

@@ -7,6 +7,7 @@ their public ids, shown in its history only to those who see them.
 """
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -62,6 +63,19 @@ def people_kept(person_ids: Iterable) -> str:
     ids (the history names them only to those who see them, see lien.outreach.history)."""
     ids = Person.objects.filter(pk__in=list(person_ids)).values_list("public_id", flat=True)
     return ", ".join(sorted(str(public_id) for public_id in ids))
+
+
+def public_ids(values: Iterable[str]) -> list[str]:
+    """The well-formed public ids in `values`, each of which may hold several as `people_kept`
+    writes them."""
+    ids = []
+    for value in values:
+        for part in value.split(","):
+            try:
+                ids.append(str(uuid.UUID(part.strip())))
+            except ValueError:
+                continue
+    return ids
 
 
 def counts_text(counts: Iterable) -> str:

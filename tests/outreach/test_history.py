@@ -31,22 +31,6 @@ def coordinator(make_user, organisation, team):
     return make_user(Role.COORDINATOR, organisation=organisation, teams=[team])
 
 
-@pytest.fixture
-def momo(social_worker, team):
-    return create_person(
-        by=social_worker,
-        team=team,
-        data={"nickname": "Momo", "first_name": "Mohamed", "last_name": "El Idrissi"},
-    )
-
-
-@pytest.fixture
-def lina(social_worker, team):
-    return create_person(
-        by=social_worker, team=team, data={"first_name": "Lina", "last_name": "Benali"}
-    )
-
-
 def _encounter(by, team, **extra):
     encounter, _created = services.record_encounter(
         by=by,
