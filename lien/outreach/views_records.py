@@ -6,6 +6,7 @@ and the saved version beside it. The shape is lien.outreach.editing's, as for ob
 mediations.
 """
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +17,7 @@ from lien.outreach import services_records as services
 from lien.outreach.editing import Editable, archive_view, edit_view, save_or_show
 from lien.outreach.forms_records import EncounterEditForm, PassageEditForm, PresenceEditForm
 from lien.outreach.models import Encounter, Passage, Place, Presence, Territory, Theme
+from lien.outreach.views import _search, keep_typed, searching
 from lien.people.models import Person
 
 ENCOUNTERS, PRESENCES, PASSAGES = (
@@ -44,27 +46,49 @@ def _archive(editable: Editable, message: str):
 # Encounters -------------------------------------------------------------------------------
 
 
+def _listed_people(request, encounter: Encounter, visible_people):
+    """The people the form lists, by nickname or first name: those on the encounter whom the
+    user sees, and, on a POST, those it names back (the ones added with the search)."""
+    on_it = Q(pk__in=encounter.persons.values("pk"))
+    if request.method == "POST":
+        posted = [*request.POST.getlist("persons"), request.POST.get("add_person", "")]
+        on_it |= Q(public_id__in=services.public_ids(posted))
+    return visible_people.filter(on_it).order_by("nickname", "pk")
+
+
 @edit_view(ENCOUNTERS)
 def encounter_edit(request: HttpRequest, encounter: Encounter) -> HttpResponse:
     user = request.user
-    named = Person.objects.visible_to(user).filter(encounters=encounter).order_by("nickname", "pk")
+    visible_people = Person.objects.visible_to(user)
+    listed = _listed_people(request, encounter, visible_people)
+    # Search, or add someone found: nothing is saved, everything typed comes back.
+    finding = searching(request)
     form = EncounterEditForm(
-        request.POST or None,
+        request.POST if request.method == "POST" and not finding else None,
         encounter=encounter,
         places=_places(user),
         themes=Theme.objects.visible_to(user),
-        persons=named,
+        persons=listed,
     )
 
     def context(conflict) -> dict:
-        shown = list(named)
-        if shown and request.method == "GET":
+        named = list(listed)
+        if finding:
+            keep_typed(form, request.POST)
+            # Those ticked stay ticked, and the one added is ticked.
+            ticked = {*request.POST.getlist("persons"), request.POST.get("add_person", "")}
+            form.initial["persons"] = [p.public_id for p in named if str(p.public_id) in ticked]
+        elif named and request.method == "GET":
             # The form shows the names of the people met: a read of personal data.
             record(action="encounter.viewed", actor=user, obj=encounter, fields=["persons"])
+        search, results, query = _search(request, visible_people, request.POST if finding else None)
         return {
             "encounter": encounter,
             "genders": Encounter.Gender.choices,
-            "named": shown,
+            "named": named,
+            "search": search,
+            "results": [person for person in results if person not in named],
+            "searched": query,
             "conflict_counts": list(conflict.counts.order_by("age_band", "gender"))
             if conflict
             else [],
