@@ -16,7 +16,7 @@ from lien.people.models import Person
 
 
 def _person_or_404(request, public_id: UUID) -> Person:
-    return policy.get_or_404(Person.objects.visible_to(request.user), public_id=public_id)
+    return policy.person_shown_or_404(request.user, Person.objects.all(), public_id=public_id)
 
 
 def _writable_person_or_404(request, public_id: UUID) -> Person:
