@@ -514,10 +514,16 @@ def test_another_organisations_place_or_team_cannot_be_used(
         assert set(data) & set(response.context["form"].errors)
         response = client.post(
             reverse("outreach:presence_start"),
-            {"team": str(team.public_id), "territory": "", "places": [str(other_place.public_id)]}
+            {
+                "client_token": str(uuid.uuid4()),
+                "team": str(team.public_id),
+                "territory": "",
+                "places": [str(other_place.public_id)],
+            }
             | ({"team": data["team"]} if "team" in data else {}),
         )
         assert response.status_code == 200
+        assert {"places", "team"} & set(response.context["form"].errors)
     assert not Encounter.objects.exists() and not Presence.objects.exists()
 
 

@@ -59,7 +59,12 @@ def test_a_presence_starts_prefilled_and_ends(client, social_worker, team, terri
     client.force_login(social_worker)
     response = client.post(
         reverse("outreach:presence_start"),
-        {"team": team.public_id, "territory": territory.public_id, "places": [place.public_id]},
+        {
+            "client_token": str(uuid.uuid4()),
+            "team": team.public_id,
+            "territory": territory.public_id,
+            "places": [place.public_id],
+        },
     )
     assert response.status_code == 302
     presence = Presence.objects.get()
