@@ -943,3 +943,19 @@ def mediations(ctx: Context, scale: float, rng: random.Random) -> None:
                     for person_id in persons
                 )
                 AuditEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+
+
+@step
+def last_contacts(ctx: Context, scale: float, rng: random.Random) -> None:
+    """Each person's last contact (journal entry, encounter, drop-in visit), as the services
+    keep it when they write these records one by one."""
+    from lien.casework import contacts
+    from lien.casework.models import JournalEntry
+
+    with transaction.atomic():
+        contacts.fill(
+            Person.objects.all(),
+            JournalEntry.objects.all(),
+            Encounter.persons.through.objects.all(),
+            Passage.objects.all(),
+        )

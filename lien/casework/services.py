@@ -8,6 +8,7 @@ from lien.access import policy
 from lien.accounts.models import User
 from lien.audit.changes import apply_changes
 from lien.audit.services import record
+from lien.casework import contacts
 from lien.casework.models import JournalEntry, Procedure
 from lien.core.versioning import claim_version
 from lien.people.models import Person
@@ -55,6 +56,7 @@ def add_journal_entry(
             section=section,
             occurred_at=occurred_at or timezone.now(),
         )
+        contacts.contact_made([person.pk], entry.occurred_at)
         record(
             action="journal.added",
             actor=by,

@@ -3,13 +3,12 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lien.access import policy
 from lien.access.policy import Perm
-from lien.casework.models import Appointment, FollowUp, JournalEntry, Procedure, Referral
+from lien.casework.models import Appointment, FollowUp, Procedure, Referral
 from lien.people.models import IdentityDocument, Person
 
 SOON = datetime.timedelta(days=7)
@@ -55,24 +54,18 @@ def casework_today(user) -> dict:
 
 
 def not_seen(user, *, today: datetime.date) -> list[Person]:
-    """People my teams follow with no journal entry for LIEN_NOT_SEEN_DAYS, longest first."""
+    """People my teams follow with no contact (journal entry, street encounter, drop-in visit)
+    for LIEN_NOT_SEEN_DAYS, longest first."""
     cutoff = timezone.make_aware(
         datetime.datetime.combine(
             today - datetime.timedelta(days=settings.LIEN_NOT_SEEN_DAYS), datetime.time.min
         )
     )
-    # The latest entry of each person, read from the (person, -occurred_at) index: no grouping
-    # of every entry of every person followed.
-    latest = (
-        JournalEntry.objects.filter(person=OuterRef("pk"))
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
-    )
     people = (
         _followed_by_my_teams(user)
         .filter(status=Person.Status.ACTIVE)
-        # A person with no note yet counts from the day their file was opened.
-        .annotate(last_note=Subquery(latest), last_seen=Coalesce("last_note", "created_at"))
+        # A person never met yet counts from the day their file was opened.
+        .annotate(last_seen=Coalesce("last_contact_at", "created_at"))
         .filter(last_seen__lt=cutoff)
         .order_by("last_seen", "pk")
     )

@@ -14,6 +14,7 @@ from lien.access import policy
 from lien.access.policy import Perm
 from lien.accounts.models import Team, User
 from lien.audit.services import record
+from lien.casework import contacts
 from lien.casework.models import Procedure
 from lien.casework.services import create_procedure
 from lien.outreach.models import AnonymousCount, Encounter, Passage, Place, Presence, Territory
@@ -226,6 +227,7 @@ def _create_encounter(*, by, persons, counts, new_people, themes, **fields) -> E
         **fields,
     )
     encounter.persons.set(persons)
+    contacts.contact_made((p.pk for p in persons), encounter.occurred_at)
     encounter.themes.set(themes)
     AnonymousCount.objects.bulk_create(
         AnonymousCount(
@@ -303,6 +305,8 @@ def record_passage(
                 services=sorted(set(services)),
                 created_by=by,
             )
+            if person is not None:
+                contacts.contact_made([person.pk], occurred_at)
             given = {"person": person, "place": place, "age_band": age_band, "gender": gender}
             fields = ["occurred_at", "team", "services"] + [k for k, v in given.items() if v]
             record(action="passage.recorded", actor=by, obj=passage, fields=fields)

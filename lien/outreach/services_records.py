@@ -21,6 +21,7 @@ from lien.access import policy
 from lien.accounts.models import User
 from lien.audit.changes import apply_changes, related_text
 from lien.audit.services import record
+from lien.casework import contacts
 from lien.core.versioning import claim_version
 from lien.outreach.models import AnonymousCount, Encounter, Passage, Place, Presence, Theme
 from lien.outreach.services import territory_of
@@ -148,6 +149,8 @@ def update_encounter(
         if _replace_counts(by, encounter, counts):
             previous["counts"] = counts_before
             changed.append("counts")
+        if {"persons", "occurred_at"} & set(changed):
+            contacts.refresh(current | wanted)
         record(
             action="encounter.changed",
             actor=by,
@@ -227,6 +230,8 @@ def update_passage(*, by: User, passage: Passage, version: int, data: Mapping) -
         claim_version(passage, expected=version)
         changed, previous = apply_changes(passage, data, PASSAGE_FIELDS)
         passage.save()
+        if passage.person_id is not None and "occurred_at" in changed:
+            contacts.refresh([passage.person_id])
         record(action="passage.changed", actor=by, obj=passage, fields=changed, previous=previous)
     return passage
 
@@ -241,6 +246,10 @@ def archive_record(*, by: User, obj: Encounter | Presence | Passage):
             archived_at=timezone.now(), version=models.F("version") + 1
         )
         obj.refresh_from_db(fields=["archived_at", "version"])
+        if updated and model is Encounter:
+            contacts.refresh(obj.persons.values_list("pk", flat=True))
+        elif updated and model is Passage and obj.person_id is not None:
+            contacts.refresh([obj.person_id])
         if updated:
             action = f"{model._meta.model_name}.archived"
             record(action=action, actor=by, obj=obj, fields=["archived_at"])

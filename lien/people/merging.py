@@ -22,6 +22,7 @@ from lien.access import policy
 from lien.access.policy import Perm
 from lien.accounts.models import User
 from lien.audit.services import record
+from lien.casework import contacts
 from lien.casework.models import FollowUp
 from lien.core.versioning import claim_version
 from lien.customfields.models import CustomField, CustomValue
@@ -182,6 +183,7 @@ def merge_persons(
             keep.updated_at = now
             keep.save()
             _index_names(keep)
+            contacts.refresh([keep.pk, absorb.pk])
             merge = PersonMerge.objects.create(
                 organisation_id=keep.organisation_id,
                 kept=keep,
@@ -354,6 +356,7 @@ def undo_merge(*, by: User, merge: PersonMerge) -> PersonMerge:
             absorb.save()
             keep.save()
             _index_names(keep)
+            contacts.refresh([keep.pk, absorb.pk])
             merge.undone_at, merge.undone_by = now, by
             merge.save(update_fields=["undone_at", "undone_by"])
             record(action="person.merge_undone", actor=by, obj=keep, fields=sorted(overwritten))

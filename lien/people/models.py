@@ -101,6 +101,10 @@ class Person(models.Model):
         db_index=False,
     )
     is_demo = models.BooleanField(default=False)
+    # The latest journal entry, street encounter or drop-in visit naming the person (archived
+    # ones left out), kept by the services that write them (lien.casework.contacts): Today's
+    # "not seen for N days" reads it instead of looking up each followed person's latest.
+    last_contact_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -156,6 +160,17 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        # The last contact is moved by UPDATEs of its own (lien.casework.contacts): saving a
+        # copy of the file read earlier must not put an older date back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "last_contact_at"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

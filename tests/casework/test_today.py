@@ -200,3 +200,74 @@ def test_today_shows_my_appointments_of_today_and_the_rest_of_the_week(
     assert [a.title for a in page.context["appointments_week"]] == (
         ["LATER-MINE"] if week_left else []
     )
+
+
+def test_meeting_someone_in_the_street_or_at_the_drop_in_counts_as_seeing_them(
+    client, social_worker, team, settings
+):
+    import uuid
+
+    from lien.outreach import services as outreach
+    from lien.outreach import services_records
+
+    settings.LIEN_NOT_SEEN_DAYS = 30
+    old = timezone.now() - datetime.timedelta(days=60)
+    met, visited, archived = (
+        people_services.create_person(by=social_worker, team=team, data={"nickname": n})
+        for n in ("Met", "Visited", "Archived")
+    )
+    Person.objects.filter(pk__in=[met.pk, visited.pk, archived.pk]).update(created_at=old)
+    page = today_page(client, social_worker)
+    assert {p.nickname for p in page.context["not_seen"]} == {"Met", "Visited", "Archived"}
+
+    two_days_ago = timezone.now() - datetime.timedelta(days=2)
+    outreach.record_encounter(
+        by=social_worker,
+        team=team,
+        client_token=uuid.uuid4(),
+        occurred_at=two_days_ago,
+        kind="phone",
+        persons=[met],
+    )
+    outreach.record_passage(
+        by=social_worker,
+        team=team,
+        client_token=uuid.uuid4(),
+        occurred_at=two_days_ago,
+        person=visited,
+        services=["coffee"],
+    )
+    mistaken, _created = outreach.record_encounter(
+        by=social_worker,
+        team=team,
+        client_token=uuid.uuid4(),
+        occurred_at=two_days_ago,
+        kind="phone",
+        persons=[archived],
+    )
+    page = today_page(client, social_worker)
+    assert [p.nickname for p in page.context["not_seen"]] == []
+    # An encounter archived as a mistake no longer counts: back to the file's opening date.
+    services_records.archive_record(by=social_worker, obj=mistaken)
+    page = today_page(client, social_worker)
+    assert [p.nickname for p in page.context["not_seen"]] == ["Archived"]
+    assert "no contact since the file was opened" in page.content.decode()
+
+
+def test_a_person_saved_from_an_older_copy_keeps_their_last_contact(social_worker, team):
+    person = people_services.create_person(by=social_worker, team=team, data={"nickname": "Ko"})
+    copy = Person.objects.get(pk=person.pk)
+    services.add_journal_entry(
+        by=social_worker,
+        person=person,
+        text="vu",
+        kind="note",
+        channel="street",
+        visibility="team",
+        section="general",
+    )
+    copy.nickname = "Koko"
+    copy.save()
+    person.refresh_from_db()
+    assert person.nickname == "Koko"
+    assert person.last_contact_at is not None

@@ -1,9 +1,11 @@
+import datetime
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lien.accounts.models import Role
 from lien.audit.models import AuditEvent
@@ -14,6 +16,14 @@ from lien.people.merging import ABSORB, KEEP
 from lien.people.models import IdentityDocument, Person, PersonMerge, PersonSearchKey, Relation
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Refusals are matched on their English text, whatever language an earlier test in
+    the same worker left active (the default language is French)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -420,3 +430,28 @@ def test_custom_values_follow_the_merge_unless_the_kept_file_has_one_and_undo_re
     merging.undo_merge(by=coordinator, merge=done)
     assert values_of(keep) == {"Quartier": "Maritime"}
     assert values_of(absorb) == {"Quartier": "Gare", "Revenu": "RIS"}
+
+
+def test_the_last_contact_follows_the_records_a_merge_moves_and_its_undo(
+    keep, absorb, coordinator, colleague_elsewhere
+):
+    when = timezone.now() - datetime.timedelta(days=3)
+    casework.add_journal_entry(
+        by=colleague_elsewhere,
+        person=absorb,
+        text="Vu au parc",
+        kind="note",
+        channel="street",
+        visibility="team",
+        section="general",
+        occurred_at=when,
+    )
+    Person.objects.filter(pk=keep.pk).update(last_contact_at=None)
+    done = merge(coordinator, keep, absorb)
+    keep.refresh_from_db()
+    absorb.refresh_from_db()
+    assert (keep.last_contact_at, absorb.last_contact_at) == (when, None)
+    merging.undo_merge(by=coordinator, merge=done)
+    keep.refresh_from_db()
+    absorb.refresh_from_db()
+    assert (keep.last_contact_at, absorb.last_contact_at) == (None, when)
