@@ -10,9 +10,11 @@ from playwright.sync_api import expect
 
 from lien.casework import timeline
 from lien.outreach.models import (
+    CounterType,
     Encounter,
     Mediation,
     Observation,
+    Passage,
     Place,
     Presence,
     Territory,
@@ -20,6 +22,7 @@ from lien.outreach.models import (
 )
 from lien.outreach.vocabulary import seed_vocabulary
 from lien.people.models import Person
+from lien.people.services import create_person
 from tests.e2e.conftest import PHONE, log_in, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
@@ -52,6 +55,7 @@ def test_a_round_with_an_observation_and_a_mediation_on_a_phone(
     page.goto("/outreach/presences/start/")
     page.select_option("select[name=territory]", value=str(territory.public_id))
     page.check(f"input[name=places][value='{park.public_id}']")
+    _fits_and_is_accessible(page)
     page.click("main form button[type=submit]")
     page.wait_for_url("**/outreach/encounters/new/")
 
@@ -137,3 +141,55 @@ def test_a_round_with_an_observation_and_a_mediation_on_a_phone(
     assert mediation.follow_up_on.isoformat() == "2099-01-01"
     items, _more = timeline.for_person(social_worker, kiki)
     assert {item.kind for item in items} >= {"encounter", "mediation"}
+
+
+def test_a_known_nickname_a_drop_in_visit_and_the_counts_on_a_phone(
+    new_context, live_server, social_worker, password
+):
+    """Opening a file for a nickname someone already has shows them first, in the encounter
+    form; a drop-in visit finds its person inside its form; both keep what was typed. The
+    daily counts of the user's team fit the phone."""
+    organisation = social_worker.organisation
+    team = social_worker.team_memberships.get().team
+    seed_vocabulary(organisation=organisation)
+    kiki = create_person(by=social_worker, team=team, data={"nickname": "Kiki"})
+    CounterType.objects.create(organisation=organisation, label_fr="Douches")
+    page = new_context(**PHONE).new_page()
+    page.goto("/accounts/login/")
+    log_in(page, social_worker.email, password)
+    page.wait_for_url(re.compile(r"/$"))
+
+    # An anonymous count typed, then "Kiki" as a new file: Kiki is shown first.
+    page.goto("/outreach/encounters/new/")
+    page.fill("input[name='count_18-21_m']", "2")
+    page.fill("#encounter-form input[name='quick-nickname']", "Kiki")
+    page.click("#encounter-form button[name=quick_create]")
+    expect(page.locator("#encounter-form input[name='quick-confirm_new']")).to_have_count(1)
+    expect(page.locator("input[name='count_18-21_m']")).to_have_value("2")
+    _fits_and_is_accessible(page)
+    page.click(f"#encounter-form button[name=add_person][value='{kiki.public_id}']")
+    expect(page.locator("#encounter-form input[name=persons]")).to_have_count(1)
+    expect(page.locator("input[name='count_18-21_m']")).to_have_value("2")
+    page.click(ENCOUNTER_SAVE)
+    page.wait_for_url("**/outreach/encounters/new/?saved=1")
+    encounter = Encounter.objects.get()
+    assert list(encounter.persons.all()) == [kiki] and encounter.counts.get().count == 2
+    assert Person.objects.filter(nickname="Kiki").count() == 1
+
+    # A drop-in visit: services ticked first, then the person found and chosen.
+    page.goto("/outreach/passages/new/")
+    page.check("input[name=services][value=shower]")
+    page.fill("#passage-form input[name=q]", "Kiki")
+    page.click("#passage-form button[name=search]")
+    page.click(f"#passage-form button[name=add_person][value='{kiki.public_id}']")
+    expect(page.locator("input[name=services][value=shower]")).to_be_checked()
+    expect(page.locator("#passage-form input[name=person]")).to_have_value(str(kiki.public_id))
+    _fits_and_is_accessible(page)
+    page.click("#passage-form button.primary")
+    page.wait_for_url("**/outreach/passages/new/")
+    passage = Passage.objects.get()
+    assert passage.person == kiki and passage.services == ["shower"]
+
+    # The day's counts of the team, asked by its id.
+    page.goto(f"/outreach/counters/?team={team.public_id}")
+    _fits_and_is_accessible(page)
