@@ -15,10 +15,12 @@ from lien.audit.models import AuditEvent
 from lien.customfields.services import define_field
 from lien.outreach import services, services_records
 from lien.outreach import services_observations as observations
-from lien.outreach.models import Encounter, Mediation, Observation, Presence
+from lien.outreach.models import Encounter, Mediation, Passage, Presence
 from lien.outreach.services import Cell
 from lien.people.services import create_person
 from tests.factories import TeamFactory
+from tests.outreach.test_mediations import _mediate
+from tests.outreach.test_observations import _observe
 
 
 @pytest.fixture(autouse=True)
@@ -63,6 +65,30 @@ def _change_encounter(by, encounter, **changes):
         counts=counts,
         themes=changes.pop("themes", list(fresh.themes.all())),
     )
+
+
+def _change(update, by, obj, **kwargs):
+    """Change `obj` through `update` from its saved version, as a form would."""
+    fresh = type(obj).objects.get(pk=obj.pk)
+    name = obj._meta.model_name
+    return update(by=by, **{name: fresh}, version=fresh.version, **kwargs)
+
+
+def _presence(by, team, territory, *logbooks: str) -> Presence:
+    """A presence whose logbook was written, then rewritten, as `logbooks` say."""
+    presence = services.start_presence(by=by, team=team, territory=territory)
+    for logbook in logbooks:
+        _change(
+            services_records.update_presence, by, presence, data={"logbook": logbook}, places=[]
+        )
+    return presence
+
+
+def _passage(by, team, **extra) -> Passage:
+    passage, _created = services.record_passage(
+        by=by, team=team, client_token=uuid.uuid4(), occurred_at=timezone.now(), **extra
+    )
+    return passage
 
 
 def _last(action: str) -> AuditEvent:
@@ -111,58 +137,31 @@ def test_presence_visit_observation_and_mediation_changes_keep_what_they_replace
     social_worker, team, territory, place, momo
 ):
     presence = services.start_presence(by=social_worker, team=team, territory=territory)
-    services_records.update_presence(
-        by=social_worker,
-        presence=presence,
-        version=presence.version,
-        data={"logbook": "Calme au parc", "atmosphere": "calme"},
-        places=[place],
-    )
-    presence = Presence.objects.get(pk=presence.pk)
-    services_records.update_presence(
-        by=social_worker,
-        presence=presence,
-        version=presence.version,
-        data={"logbook": "Tendu", "atmosphere": "tendu"},
-        places=[],
-    )
+    update = services_records.update_presence
+    data = {"logbook": "Calme au parc", "atmosphere": "calme"}
+    _change(update, social_worker, presence, data=data, places=[place])
+    data = {"logbook": "Tendu", "atmosphere": "tendu"}
+    _change(update, social_worker, presence, data=data, places=[])
     previous = _last("presence.changed").previous_values
     assert previous == {"logbook": "Calme au parc", "atmosphere": "calme", "places": place.name}
 
-    passage, _ = services.record_passage(
-        by=social_worker,
-        team=team,
-        client_token=uuid.uuid4(),
-        occurred_at=timezone.now(),
-        age_band="18-21",
-        services=["shower"],
-    )
-    services_records.update_passage(
-        by=social_worker,
-        passage=passage,
-        version=passage.version,
-        data={"age_band": "22-25", "services": ["laundry", "shower"]},
-    )
+    passage = _passage(social_worker, team, age_band="18-21", services=["shower"])
+    data = {"age_band": "22-25", "services": ["laundry", "shower"]}
+    _change(services_records.update_passage, social_worker, passage, data=data)
     assert _last("passage.changed").previous_values == {
         "age_band": "18-21",
         "services": "shower",
     }
 
-    observation, _ = observations.record_observation(
-        by=social_worker,
-        team=team,
-        client_token=uuid.uuid4(),
-        observed_at=timezone.now(),
-        category="gathering",
-        text="Groupe calme",
-        territory=territory,
-        measures={"Tentes": 3},
+    observation = _observe(
+        social_worker, team, territory, text="Groupe calme", measures={"Tentes": 3}
     )
-    observations.update_observation(
-        by=social_worker,
-        observation=observation,
-        version=observation.version,
-        data={"text": "Groupe agité", "category": "gathering"},
+    data = {"text": "Groupe agité"}
+    _change(
+        observations.update_observation,
+        social_worker,
+        observation,
+        data=data,
         measures={"Tentes": 5},
     )
     assert _last("observation.changed").previous_values == {
@@ -170,31 +169,23 @@ def test_presence_visit_observation_and_mediation_changes_keep_what_they_replace
         "measures": "Tentes: 3",
     }
 
-    mediation, _ = observations.record_mediation(
-        by=social_worker,
-        team=team,
-        client_token=uuid.uuid4(),
-        occurred_at=timezone.now(),
-        nature="neighbours",
-        territory=territory,
+    mediation = _mediate(
+        social_worker,
+        team,
+        territory,
         persons=[momo],
+        parties_description="",
         outcome="Accord",
         follow_up_on=timezone.localdate(),
     )
     observations.mark_follow_up_done(by=social_worker, mediation=mediation)
-    mediation = Mediation.objects.get(pk=mediation.pk)
-    done_at = mediation.follow_up_done_at
-    observations.update_mediation(
-        by=social_worker,
-        mediation=mediation,
-        version=mediation.version,
-        data={
-            "outcome": "Pas d'accord",
-            "parties_description": "Deux voisins",
-            "follow_up_on": timezone.localdate() + datetime.timedelta(days=7),
-        },
-        persons=[],
-    )
+    done_at = Mediation.objects.get(pk=mediation.pk).follow_up_done_at
+    data = {
+        "outcome": "Pas d'accord",
+        "parties_description": "Deux voisins",
+        "follow_up_on": timezone.localdate() + datetime.timedelta(days=7),
+    }
+    _change(observations.update_mediation, social_worker, mediation, data=data, persons=[])
     event = _last("mediation.changed")
     assert event.previous_values == {
         "outcome": "Accord",
@@ -207,14 +198,7 @@ def test_presence_visit_observation_and_mediation_changes_keep_what_they_replace
 
 
 def test_ending_a_presence_keeps_the_logbook_it_replaces(social_worker, team, territory):
-    presence = services.start_presence(by=social_worker, team=team, territory=territory)
-    services_records.update_presence(
-        by=social_worker,
-        presence=presence,
-        version=presence.version,
-        data={"logbook": "Écrit en route"},
-        places=[],
-    )
+    presence = _presence(social_worker, team, territory, "Écrit en route")
     services.end_presence(
         by=social_worker, presence=Presence.objects.get(pk=presence.pk), atmosphere="calme"
     )
@@ -302,29 +286,13 @@ def test_an_encounters_history_is_for_those_who_may_change_it(
 def test_another_organisation_gets_404_on_every_street_work_history(
     client, make_user, other_organisation, social_worker, team, territory, momo
 ):
-    presence = services.start_presence(by=social_worker, team=team, territory=territory)
-    passage, _ = services.record_passage(
-        by=social_worker, team=team, client_token=uuid.uuid4(), occurred_at=timezone.now()
-    )
-    observation, _ = observations.record_observation(
-        by=social_worker,
-        team=team,
-        client_token=uuid.uuid4(),
-        observed_at=timezone.now(),
-        category="gathering",
-        text="Calme",
-        territory=territory,
-    )
-    mediation, _ = observations.record_mediation(
-        by=social_worker,
-        team=team,
-        client_token=uuid.uuid4(),
-        occurred_at=timezone.now(),
-        nature="neighbours",
-        territory=territory,
-        persons=[momo],
-    )
-    records = [_encounter(social_worker, team), presence, passage, observation, mediation]
+    records = [
+        _encounter(social_worker, team),
+        _presence(social_worker, team, territory),
+        _passage(social_worker, team),
+        _observe(social_worker, team, territory),
+        _mediate(social_worker, team, territory, persons=[momo]),
+    ]
     stranger = make_user(*Role.values, organisation=other_organisation)
     client.force_login(stranger)
     for obj in records:
@@ -336,36 +304,10 @@ def test_another_organisation_gets_404_on_every_street_work_history(
 
 
 def test_a_presence_and_a_visit_show_their_values_before(client, social_worker, team, territory):
-    presence = services.start_presence(by=social_worker, team=team, territory=territory)
-    services_records.update_presence(
-        by=social_worker,
-        presence=presence,
-        version=presence.version,
-        data={"logbook": "Rien à signaler"},
-        places=[],
-    )
-    presence = Presence.objects.get(pk=presence.pk)
-    services_records.update_presence(
-        by=social_worker,
-        presence=presence,
-        version=presence.version,
-        data={"logbook": "Bagarre évitée"},
-        places=[],
-    )
-    passage, _ = services.record_passage(
-        by=social_worker,
-        team=team,
-        client_token=uuid.uuid4(),
-        occurred_at=timezone.now(),
-        gender="F",
-        services=["shower", "laundry"],
-    )
-    services_records.update_passage(
-        by=social_worker,
-        passage=passage,
-        version=passage.version,
-        data={"gender": "M", "services": ["shower"]},
-    )
+    presence = _presence(social_worker, team, territory, "Rien à signaler", "Bagarre évitée")
+    passage = _passage(social_worker, team, gender="F", services=["shower", "laundry"])
+    data = {"gender": "M", "services": ["shower"]}
+    _change(services_records.update_passage, social_worker, passage, data=data)
     client.force_login(social_worker)
     edit = client.get(reverse("outreach:presence_edit", args=[presence.public_id]))
     assert _history(presence) in edit.text
@@ -382,23 +324,16 @@ def test_an_observations_history_hides_the_custom_fields_the_reader_may_not_read
     secret = define_field(
         by=admin, entity="observation", kind="text", data={"label": "Noms", "sensitive": True}
     )
-    observation, _ = observations.record_observation(
-        by=social_worker,
-        team=team,
-        client_token=uuid.uuid4(),
-        observed_at=timezone.now(),
-        category="gathering",
+    observation = _observe(
+        social_worker,
+        team,
+        territory,
         text="Groupe calme",
-        territory=territory,
         custom_values={secret: "Karim et Youssef"},
     )
-    observations.update_observation(
-        by=social_worker,
-        observation=Observation.objects.get(pk=observation.pk),
-        version=observation.version,
-        data={"text": "Groupe parti"},
-        custom_values={secret: ""},
-    )
+    update = observations.update_observation
+    data = {"text": "Groupe parti"}
+    _change(update, social_worker, observation, data=data, custom_values={secret: ""})
     client.force_login(social_worker)
     detail = client.get(reverse("outreach:observation_detail", args=[observation.public_id]))
     assert _history(observation) in detail.text
@@ -415,23 +350,9 @@ def test_an_observations_history_hides_the_custom_fields_the_reader_may_not_read
 def test_a_mediations_history_is_for_those_who_record_mediations(
     client, social_worker, volunteer, team, territory, momo
 ):
-    mediation, _ = observations.record_mediation(
-        by=social_worker,
-        team=team,
-        client_token=uuid.uuid4(),
-        occurred_at=timezone.now(),
-        nature="neighbours",
-        territory=territory,
-        persons=[momo],
-        outcome="Accord trouvé",
-    )
-    observations.update_mediation(
-        by=social_worker,
-        mediation=mediation,
-        version=mediation.version,
-        data={"outcome": "Rompu", "parties_description": "Deux voisins"},
-        persons=[],
-    )
+    mediation = _mediate(social_worker, team, territory, persons=[momo], outcome="Accord trouvé")
+    data = {"outcome": "Rompu", "parties_description": "Deux voisins"}
+    _change(observations.update_mediation, social_worker, mediation, data=data, persons=[])
     client.force_login(social_worker)
     detail = client.get(reverse("outreach:mediation_detail", args=[mediation.public_id]))
     assert _history(mediation) in detail.text
