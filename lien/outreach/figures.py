@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lien.outreach.models import (
-    AnonymousCount,
     Encounter,
     Mediation,
     Observation,
@@ -137,18 +136,27 @@ class PeopleTable:
 def _people_rows(encounters, *, by: str = ""):
     """Two grouped queries over `encounters`: anonymous counts by age band, gender and new;
     named people by birth year and gender — each also by `by` (a field of the encounter, such
-    as "place_id") when given, so one scan serves a page's totals and its breakdown."""
-    extra = [f"encounter__{by}"] if by else []
+    as "place_id") when given, so one scan serves a page's totals and its breakdown.
+
+    Each reads the encounters joined to their counts (or people): one pass from the
+    encounters' index, where "counts of the encounters in (…)" also joined back to the
+    encounter for `by` (twice the time at bench scale 100)."""
+    extra = [by] if by else []
     anonymous = (
-        AnonymousCount.objects.filter(encounter__in=encounters.values("pk"))
-        .values(*extra, "age_band", "gender", "is_new")
-        .annotate(n=Sum("count"))
+        encounters.filter(counts__count__gt=0)
+        .values(
+            *extra,
+            age_band=F("counts__age_band"),
+            gender=F("counts__gender"),
+            is_new=F("counts__is_new"),
+        )
+        .annotate(n=Sum("counts__count"))
         .order_by()
     )
     named = (
-        Encounter.persons.through.objects.filter(encounter__in=encounters.values("pk"))
-        .values(*extra, "person__birth_year", "person__gender")
-        .annotate(n=Count("pk"))
+        encounters.filter(persons__isnull=False)
+        .values(*extra, birth_year=F("persons__birth_year"), person_gender=F("persons__gender"))
+        .annotate(n=Count("persons"))
         .order_by()
     )
     return list(anonymous), list(named)
@@ -162,9 +170,9 @@ def _people_table(anonymous, named, period: Period) -> PeopleTable:
         if row["is_new"]:
             table.anonymous_new += row["n"]
     for row in named:
-        year = row["person__birth_year"]
+        year = row["birth_year"]
         band = band_of_age(period.end.year - year if year else None)
-        table.add(band, PERSON_GENDER.get(row["person__gender"], "?"), row["n"])
+        table.add(band, PERSON_GENDER.get(row["person_gender"], "?"), row["n"])
         table.named += row["n"]
     return table
 
@@ -257,19 +265,25 @@ def territory_figures(user, territory, period: Period) -> TerritoryFigures:
     anonymous, named = _people_rows(encounters, by="place_id")
 
     themes = list(
-        Encounter.themes.through.objects.filter(encounter__in=encounters.values("pk"))
-        .values("theme_id", "theme__code", "theme__label_fr", "theme__label_nl", "theme__label_en")
+        encounters.filter(themes__isnull=False)
+        .values(
+            theme_pk=F("themes__id"),
+            code=F("themes__code"),
+            label_fr=F("themes__label_fr"),
+            label_nl=F("themes__label_nl"),
+            label_en=F("themes__label_en"),
+        )
         .annotate(n=Count("pk"))
-        .order_by("-n", "theme_id")[:TOP_THEMES]
+        .order_by("-n", "theme_pk")[:TOP_THEMES]
     )
     top_themes = [
         {
             "theme": Theme(
-                pk=row["theme_id"],
-                code=row["theme__code"],
-                label_fr=row["theme__label_fr"],
-                label_nl=row["theme__label_nl"],
-                label_en=row["theme__label_en"],
+                pk=row["theme_pk"],
+                code=row["code"],
+                label_fr=row["label_fr"],
+                label_nl=row["label_nl"],
+                label_en=row["label_en"],
             ),
             "count": row["n"],
         }
@@ -310,8 +324,8 @@ def territory_figures(user, territory, period: Period) -> TerritoryFigures:
     places = _with_counts(
         Place.objects.visible_to(user).filter(territory=territory),
         encounters=_sum_by(per_place_week, "place_id"),
-        people=_sum_by(anonymous, "encounter__place_id"),
-        named=_sum_by(named, "encounter__place_id"),
+        people=_sum_by(anonymous, "place_id"),
+        named=_sum_by(named, "place_id"),
         observations=_sum_by(observed, "place_id"),
     )
     return TerritoryFigures(
@@ -374,15 +388,9 @@ def places_with_counts(user, period: Period) -> list[Place]:
             .values_list("place_id", "n")
         ),
         people=_grouped_sum(
-            AnonymousCount.objects.filter(encounter__in=encounters.values("pk")),
-            "encounter__place_id",
-            Sum("count"),
+            encounters.filter(counts__count__gt=0), "place_id", Sum("counts__count")
         ),
-        named=_grouped_sum(
-            Encounter.persons.through.objects.filter(encounter__in=encounters.values("pk")),
-            "encounter__place_id",
-            Count("pk"),
-        ),
+        named=_grouped_sum(encounters.filter(persons__isnull=False), "place_id", Count("persons")),
         observations=_grouped_sum(observations, "place_id", Count("pk")),
     )
 
@@ -427,15 +435,9 @@ def overview(user, territories, period: Period) -> list:
     )
     per_territory = _grouped_sum(encounters, "territory_id", Count("pk"))
     anonymous = _grouped_sum(
-        AnonymousCount.objects.filter(encounter__in=encounters.values("pk")),
-        "encounter__territory_id",
-        Sum("count"),
+        encounters.filter(counts__count__gt=0), "territory_id", Sum("counts__count")
     )
-    named = _grouped_sum(
-        Encounter.persons.through.objects.filter(encounter__in=encounters.values("pk")),
-        "encounter__territory_id",
-        Count("pk"),
-    )
+    named = _grouped_sum(encounters.filter(persons__isnull=False), "territory_id", Count("persons"))
     presences = {
         row["territory_id"]: row
         for row in Presence.objects.visible_to(user)

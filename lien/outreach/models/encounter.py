@@ -100,12 +100,17 @@ class Encounter(models.Model):
         ordering = ["-occurred_at", "-pk"]
         indexes = [
             models.Index(fields=["team", "-occurred_at"], name="encounter_team_idx"),
-            # A neighbourhood's page and the overview: its encounters by the user's teams in a
-            # period, read as one range per team. The organisation first, as every query
-            # names it: both databases then prefer this index to the organisation's own.
+            # A neighbourhood's page and the overview: its live encounters by the user's teams
+            # in a period, read as one range per team. The organisation first, as every query
+            # names it: both databases then prefer this index to the organisation's own. On
+            # PostgreSQL it also holds the id and place, so that the figures' joins to counts,
+            # people and themes read no encounter row (80 → 16 ms for the anonymous counts of a
+            # neighbourhood at bench scale 100); SQLite makes it without them.
             models.Index(
                 fields=["organisation", "territory", "team", "occurred_at"],
-                name="encounter_org_territory_idx",
+                include=["place", "id"],
+                condition=Q(archived_at__isnull=True),
+                name="encounter_territory_live_idx",
             ),
             # A place's page: its latest encounters; the map: counts per place in a period.
             models.Index(fields=["place", "occurred_at"], name="encounter_place_idx"),
@@ -132,7 +137,10 @@ class AnonymousCount(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
-    encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="counts")
+    # Indexed with the cells' values below.
+    encounter = models.ForeignKey(
+        Encounter, on_delete=models.CASCADE, related_name="counts", db_index=False
+    )
     # One of settings.LIEN_OUTREACH_AGE_BANDS (configurable, so no choices in the schema).
     age_band = models.CharField(_("age band"), max_length=10)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
@@ -142,6 +150,15 @@ class AnonymousCount(models.Model):
     class Meta:
         verbose_name = _("anonymous count")
         verbose_name_plural = _("anonymous counts")
+        indexes = [
+            # An encounter's cells with their values (PostgreSQL): the figures sum them from
+            # the index alone. SQLite makes it on the encounter only.
+            models.Index(
+                fields=["encounter"],
+                include=["age_band", "gender", "is_new", "count"],
+                name="anonymous_count_cells_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["encounter", "age_band", "gender", "is_new"],
