@@ -1,10 +1,12 @@
 """A team follows a person: what lets the team see the file."""
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,12 @@ class FollowUpQuerySet(models.QuerySet):
         """Open follow-ups, and closed ones still inside the visibility period after their end."""
         today = on or timezone.localdate()
         cutoff = today - settings.LIEN_VISIBILITY_AFTER_FOLLOW_UP
-        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=cutoff))
+        # One comparison instead of "no end or ended after": SQLite answered the OR with two
+        # index passes merged through a row set, 33 ms for a coordinator's 2,000 follow-ups at
+        # bench scale 100 instead of under one (PostgreSQL reads the same team range either way).
+        return self.alias(
+            visible_until=Coalesce("ended_on", Value(datetime.date.max))
+        ).filter(visible_until__gte=cutoff)
 
 
 class FollowUp(models.Model):
