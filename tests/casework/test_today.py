@@ -211,6 +211,7 @@ def test_meeting_someone_in_the_street_or_at_the_drop_in_counts_as_seeing_them(
     from lien.outreach import services_records
 
     settings.LIEN_NOT_SEEN_DAYS = 30
+    client.cookies["django_language"] = "en"
     old = timezone.now() - datetime.timedelta(days=60)
     met, visited, archived = (
         people_services.create_person(by=social_worker, team=team, data={"nickname": n})
