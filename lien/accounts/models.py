@@ -2,6 +2,7 @@ import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.db.models import F, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -130,8 +131,21 @@ class User(AbstractBaseUser):
         """The user's roles, read once per request object."""
         cached = getattr(self, "_roles_cache", None)
         if cached is None:
-            cached = frozenset(self.memberships.values_list("role", flat=True))
+            # The ids of the user's teams come in the same query: every access check that
+            # names the user's teams uses them (lien.access.policy._team_ids).
+            roles = Membership.objects.filter(user_id=self.pk).annotate(
+                role_=F("role"), team_=Value(None, output_field=models.BigIntegerField())
+            )
+            teams = TeamMembership.objects.filter(user_id=self.pk).annotate(
+                role_=Value("", output_field=models.CharField()), team_=F("team_id")
+            )
+            rows = roles.values_list("role_", "team_").union(
+                teams.values_list("role_", "team_"), all=True
+            )
+            rows = list(rows)
+            cached = frozenset(role for role, team in rows if team is None)
             self._roles_cache = cached
+            self._lien_team_ids = [team for role, team in rows if team is not None]
         return cached
 
     @property

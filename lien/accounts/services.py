@@ -45,7 +45,7 @@ def _set_roles_and_teams(user: User, roles, teams) -> set[str]:
             for team_id in wanted_teams - current_teams
         )
         changed.add("teams")
-    user._roles_cache = None
+    user._roles_cache = user._lien_team_ids = None  # read again on next use
     return changed
 
 
