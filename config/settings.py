@@ -243,10 +243,6 @@ if PRODUCTION:
 ALLAUTH_TRUSTED_PROXY_COUNT = envint("LIEN_TRUSTED_PROXY_COUNT", 0)
 
 # Internationalisation: French first, Dutch and English complete.
-# Indexes that carry extra columns for index-only reads on PostgreSQL (street-work figures) are
-# made without them on SQLite, which is what models.W040 warns about.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
-
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
