@@ -22,9 +22,9 @@ class FollowUpQuerySet(models.QuerySet):
         # One comparison instead of "no end or ended after": SQLite answered the OR with two
         # index passes merged through a row set, 33 ms for a coordinator's 2,000 follow-ups at
         # bench scale 100 instead of under one (PostgreSQL reads the same team range either way).
-        return self.alias(
-            visible_until=Coalesce("ended_on", Value(datetime.date.max))
-        ).filter(visible_until__gte=cutoff)
+        return self.alias(visible_until=Coalesce("ended_on", Value(datetime.date.max))).filter(
+            visible_until__gte=cutoff
+        )
 
 
 class FollowUp(models.Model):
