@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from lien.access import policy
 from lien.audit.history import RecordKind, Rule, everything, register
@@ -85,78 +85,75 @@ def _record_editable(user, record) -> bool:
     return policy.outreach_record_editable(user, record)
 
 
+def _street_kind(model, label, when: str, url_name: str, rule: Rule, *, readable=None):
+    """A street-work record's history: the records of the reader's teams, titled by what it
+    is, when and which team, linking to the record's page."""
+    return RecordKind(
+        visible=lambda user: model.objects.visible_to(user).select_related("team"),
+        readable=readable,
+        title=lambda user, record: _title(str(label), getattr(record, when), record.team.name),
+        url=lambda record: reverse(url_name, args=[record.public_id]),
+        rules={model._meta.model_name: rule},
+    )
+
+
 def register_kinds() -> None:
     people = {"persons": people_as_seen}
     register(
         "outreach.encounter",
-        RecordKind(
-            visible=lambda user: Encounter.objects.visible_to(user).select_related("team"),
-            readable=_record_editable,
-            title=lambda user, encounter: _title(
-                _("Encounter"), encounter.occurred_at, encounter.team.name
+        _street_kind(
+            Encounter,
+            gettext_lazy("Encounter"),
+            "occurred_at",
+            "outreach:encounter_edit",
+            Rule(
+                Encounter,
+                everything,
+                labels=lambda user: {"counts": _("People counted")},
+                shown_as=people,
             ),
-            url=lambda encounter: reverse("outreach:encounter_edit", args=[encounter.public_id]),
-            rules={
-                "encounter": Rule(
-                    Encounter,
-                    everything,
-                    labels=lambda user: {"counts": _("People counted")},
-                    shown_as=people,
-                )
-            },
+            readable=_record_editable,
         ),
     )
     register(
         "outreach.presence",
-        RecordKind(
-            visible=lambda user: Presence.objects.visible_to(user).select_related("team"),
+        _street_kind(
+            Presence,
+            gettext_lazy("Presence"),
+            "started_at",
+            "outreach:presence_edit",
+            Rule(Presence, everything),
             readable=_record_editable,
-            title=lambda user, presence: _title(
-                _("Presence"), presence.started_at, presence.team.name
-            ),
-            url=lambda presence: reverse("outreach:presence_edit", args=[presence.public_id]),
-            rules={"presence": Rule(Presence, everything)},
         ),
     )
     register(
         "outreach.passage",
-        RecordKind(
-            visible=lambda user: Passage.objects.visible_to(user).select_related("team"),
+        _street_kind(
+            Passage,
+            gettext_lazy("Drop-in visit"),
+            "occurred_at",
+            "outreach:passage_edit",
+            Rule(Passage, everything, shown_as={"services": _services_given}),
             readable=_record_editable,
-            title=lambda user, passage: _title(
-                _("Drop-in visit"), passage.occurred_at, passage.team.name
-            ),
-            url=lambda passage: reverse("outreach:passage_edit", args=[passage.public_id]),
-            rules={"passage": Rule(Passage, everything, shown_as={"services": _services_given})},
         ),
     )
     register(
         "outreach.observation",
-        RecordKind(
-            visible=lambda user: Observation.objects.visible_to(user).select_related("team"),
-            title=lambda user, observation: _title(
-                _("Observation"), observation.observed_at, observation.team.name
-            ),
-            url=lambda observation: reverse(
-                "outreach:observation_detail", args=[observation.public_id]
-            ),
-            rules={
-                "observation": Rule(
-                    Observation,
-                    _observation_fields,
-                    labels=_observation_custom_labels,
-                )
-            },
+        _street_kind(
+            Observation,
+            gettext_lazy("Observation"),
+            "observed_at",
+            "outreach:observation_detail",
+            Rule(Observation, _observation_fields, labels=_observation_custom_labels),
         ),
     )
     register(
         "outreach.mediation",
-        RecordKind(
-            visible=lambda user: Mediation.objects.visible_to(user).select_related("team"),
-            title=lambda user, mediation: _title(
-                _("Mediation"), mediation.occurred_at, mediation.team.name
-            ),
-            url=lambda mediation: reverse("outreach:mediation_detail", args=[mediation.public_id]),
-            rules={"mediation": Rule(Mediation, everything, shown_as=people)},
+        _street_kind(
+            Mediation,
+            gettext_lazy("Mediation"),
+            "occurred_at",
+            "outreach:mediation_detail",
+            Rule(Mediation, everything, shown_as=people),
         ),
     )
