@@ -41,30 +41,27 @@ def refresh(person_ids: Iterable[int]) -> None:
         )
 
 
+def _latest(records, when: str, **live):
+    """The latest `when` of the person of the outer query among `records` (NULL: none)."""
+    return (
+        records.filter(person=OuterRef("pk"), **live)
+        .order_by()
+        .values("person")
+        .annotate(at=Max(when))
+        .values("at")
+    )
+
+
 def fill(people, journal_entries, encounter_people, passages) -> None:
     """Set `last_contact_at` of `people` (a queryset) from the three sources, each given as
     the unfiltered queryset of its model, so that a migration can pass its historical ones."""
-    latest = {
-        "journal": journal_entries.filter(person=OuterRef("pk"), archived_at__isnull=True)
-        .order_by()
-        .values("person")
-        .annotate(at=Max("occurred_at"))
-        .values("at"),
-        "encounter": encounter_people.filter(
-            person=OuterRef("pk"), encounter__archived_at__isnull=True
-        )
-        .order_by()
-        .values("person")
-        .annotate(at=Max("encounter__occurred_at"))
-        .values("at"),
-        "passage": passages.filter(person=OuterRef("pk"), archived_at__isnull=True)
-        .order_by()
-        .values("person")
-        .annotate(at=Max("occurred_at"))
-        .values("at"),
-    }
+    sources = [
+        _latest(journal_entries, "occurred_at", archived_at__isnull=True),
+        _latest(encounter_people, "encounter__occurred_at", encounter__archived_at__isnull=True),
+        _latest(passages, "occurred_at", archived_at__isnull=True),
+    ]
     people.update(last_contact_at=None)
-    for source in latest.values():
+    for source in sources:
         # Greatest() is NULL on SQLite as soon as one side is: one source at a time instead.
         people.filter(
             Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=Subquery(source))
