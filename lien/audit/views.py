@@ -1,9 +1,11 @@
+import uuid
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -22,13 +24,70 @@ def _local_midnight(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _page(request, events):
-    # Keyset pagination would be faster at depth; pages past the first few are rare and the
-    # (organisation, time) index keeps OFFSET cheap for them.
+@dataclass(frozen=True)
+class TrailPage:
+    """A page of the trail, newest first. `newer` and `older` are the public ids of the events
+    at its two ends when there are events beyond them: the links carry them as cursors. A
+    public id tells nothing (unlike an integer key, which counts every organisation's events),
+    and a cursor is looked up among the events the reader sees: another organisation's leads
+    to the first page."""
+
+    object_list: list[AuditEvent]
+    newer: uuid.UUID | None = None
+    older: uuid.UUID | None = None
+    cursor: bool = False  # True past the first page: the page offers a link back to it
+
+
+CURSORS = ("before", "after")  # older than / newer than the event with this public id
+
+
+def _cursor(request) -> tuple[str, uuid.UUID] | None:
+    """The page's direction and boundary event, or None (the first page) for anything but
+    exactly one well-formed cursor."""
+    given = [name for name in CURSORS if name in request.GET]
+    if len(given) != 1:
+        return None
+    try:
+        return given[0], uuid.UUID(request.GET[given[0]])
+    except ValueError:
+        return None
+
+
+def _page(request, events) -> TrailPage:
+    """Keyset pages over (occurred_at, pk), which the (organisation, time, id) index serves:
+    no count, no offset, the same few queries on the first page and the thousandth; an event
+    recorded while someone pages neither shifts nor repeats the ones they see."""
+    cursor = _cursor(request)
+    boundary = None
+    if cursor is not None:
+        # No ORDER BY: with one, PostgreSQL may walk the time index looking for the id.
+        lookup = events.filter(public_id=cursor[1]).order_by().values_list("occurred_at", "pk")
+        boundary = next(iter(lookup[:1]), None)
     # The trail names fields only: the values a change replaced are not read (nor decrypted).
-    events = events.select_related("actor").defer("previous")
-    paginator = Paginator(events, PAGE_SIZE, allow_empty_first_page=True)
-    page = paginator.get_page(request.GET.get("page"))
+    rows = events.select_related("actor").defer("previous")
+    if boundary is None:
+        rows = rows.order_by("-occurred_at", "-pk")
+    elif cursor[0] == "before":
+        when, pk = boundary
+        # The plain bound on the time is the index's range; the OR only sorts out equal times.
+        rows = rows.filter(occurred_at__lte=when).filter(Q(occurred_at__lt=when) | Q(pk__lt=pk))
+        rows = rows.order_by("-occurred_at", "-pk")
+    else:
+        when, pk = boundary
+        rows = rows.filter(occurred_at__gte=when).filter(Q(occurred_at__gt=when) | Q(pk__gt=pk))
+        rows = rows.order_by("occurred_at", "pk")
+    found = list(rows[: PAGE_SIZE + 1])  # one more than shown: is there a page beyond?
+    beyond = len(found) > PAGE_SIZE
+    shown = found[:PAGE_SIZE]
+    if boundary is None:
+        page = TrailPage(shown, older=shown[-1].public_id if beyond else None)
+    elif cursor[0] == "before":
+        newer = shown[0].public_id if shown else None
+        page = TrailPage(shown, newer, shown[-1].public_id if beyond else None, cursor=True)
+    else:
+        shown.reverse()
+        older = shown[-1].public_id if shown else None
+        page = TrailPage(shown, shown[0].public_id if beyond else None, older, cursor=True)
     for event in page.object_list:
         event.label = ACTIONS.get(event.action, event.action)
     return page
@@ -54,8 +113,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
             events = events.filter(occurred_at__lt=end)
     page = _page(request, events)
     record(action="audit.viewed", actor=request.user, object_type="audit.auditevent")
-    query = request.GET.copy()
-    query.pop("page", None)
+    # The links keep the filters, and only them.
+    query = QueryDict(mutable=True)
+    for name in AuditFilterForm.base_fields:
+        if name in request.GET:
+            query[name] = request.GET[name]
     return render(
         request,
         "audit/event_list.html",
@@ -85,7 +147,7 @@ def object_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
     return render(
         request,
         "audit/object_history.html",
-        {"page": page, "object_type": object_type, "object_id": object_id},
+        {"page": page, "object_type": object_type, "object_id": object_id, "query": ""},
     )
 
 
