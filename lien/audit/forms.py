@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lien.audit.services import ACTIONS
+from lien.core.dates import ReasonableDatesMixin
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(ReasonableDatesMixin, forms.Form):
     # A plain UUID, rendered by the template as a <select> of the organisation's users: Django's
     # widget rendering costs ~0.1 ms per option, too much for thousands of users.
     actor = forms.UUIDField(label=_("Who"), required=False)
