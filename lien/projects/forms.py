@@ -104,6 +104,13 @@ def count_field_name(age_band: str, gender: str) -> str:
     return f"n_{age_band}_{gender}"
 
 
+class AttendanceSearchForm(forms.Form):
+    """The attendance page's search box: a field, so that what cannot be searched (a NUL
+    character PostgreSQL refuses, a text longer than the box) is said, not crashed on."""
+
+    q = forms.CharField(label=_("Find someone by name or nickname"), max_length=100, required=False)
+
+
 class AttendanceForm(forms.Form):
     """Named people (those listed, and which of them came) and anonymous counts."""
 

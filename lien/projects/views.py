@@ -17,7 +17,7 @@ from lien.core.versioning import save_versioned
 from lien.partners.models import Partner
 from lien.people.models import Person
 from lien.projects import chart, services
-from lien.projects.forms import ActivityForm, AttendanceForm, ProjectForm
+from lien.projects.forms import ActivityForm, AttendanceForm, AttendanceSearchForm, ProjectForm
 from lien.projects.models import Activity, AgeBand, CollectiveProject, Gender, Participation
 
 LIST_MAX = 200
@@ -248,7 +248,8 @@ def attendance(request: HttpRequest, public_id: UUID) -> HttpResponse:
         .exclude(pk__in=[p.pk for p in participations])
         .count()
     )
-    query = request.POST.get("q", request.GET.get("q", "")).strip()[:100]
+    search = AttendanceSearchForm(request.POST if "q" in request.POST else request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
     searching = request.method == "POST" and "search" in request.POST
     counts_initial = {
         f"n_{row.age_band}_{row.gender}": row.count for row in activity.anonymous_participants.all()
@@ -302,6 +303,7 @@ def attendance(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "people": sorted(people.values(), key=lambda p: p.display_name.lower()),
             "checked": checked,
             "query": query,
+            "search": search,
             "searched": bool(query),
             "results": results,
             "hidden_count": hidden_count,

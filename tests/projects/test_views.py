@@ -296,6 +296,19 @@ def test_searching_finds_people_i_see_and_keeps_ticks(
     assert "Caché" not in response.content.decode()
 
 
+def test_a_search_with_a_nul_character_is_refused_not_crashed(client, social_worker, activity):
+    # PostgreSQL refuses NUL in text: the box says so instead of a server error.
+    client.force_login(social_worker)
+    url = reverse("projects:attendance", args=[activity.public_id])
+    for response in (
+        client.post(url, {"q": "Ben\x00ali", "search": "1"}),
+        client.get(url, {"q": "Ben\x00ali"}),
+    ):
+        assert response.status_code == 200
+        assert response.context["search"].errors["q"]
+        assert 'aria-invalid="true"' in response.content.decode()
+
+
 def test_a_person_i_cannot_see_posted_by_tampering_is_refused(
     client, social_worker, activity, hidden_person
 ):
