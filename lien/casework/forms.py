@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lien.casework.models import JournalEntry, Procedure
 from lien.core.dates import ReasonableDatesMixin
+from lien.core.forms import PublicIdChoicesMixin
 
 
 class JournalEntryForm(ReasonableDatesMixin, forms.ModelForm):
@@ -36,7 +37,7 @@ class JournalEntryForm(ReasonableDatesMixin, forms.ModelForm):
         return when
 
 
-class ProcedureForm(ReasonableDatesMixin, forms.ModelForm):
+class ProcedureForm(PublicIdChoicesMixin, ReasonableDatesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lien.casework.models import Appointment
+from lien.core.forms import PublicIdChoicesMixin
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 # Appointments are dated within this many years of today: a typo such as 2205 is caught, and
@@ -17,7 +18,7 @@ def _datetime_widget():
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class AppointmentForm(forms.ModelForm):
+class AppointmentForm(PublicIdChoicesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(
         label=_("Note"),

@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from lien.casework.models import FollowUp, PathwayStep, PathwayTemplate
 from lien.core.dates import ReasonableDatesMixin
+from lien.core.forms import PublicIdChoicesMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PathwayForm(forms.ModelForm):
+class PathwayForm(PublicIdChoicesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lien.casework.models import CircleMember, Consent, Referral
 from lien.core.dates import ReasonableDatesMixin
+from lien.core.forms import PublicIdChoicesMixin
 
 
 def _not_future(form, name: str, message) -> None:
@@ -95,7 +96,7 @@ class ReferralAnswerForm(ReasonableDatesMixin, forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self._meta.fields}
 
 
-class CircleMemberForm(ReasonableDatesMixin, forms.ModelForm):
+class CircleMemberForm(PublicIdChoicesMixin, ReasonableDatesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from lien.core.forms import PublicIdChoicesMixin
 from lien.customfields import services
 from lien.customfields.models import CustomField, CustomValue
 from lien.customfields.values import in_option_order, plain_number, read_values
@@ -12,7 +13,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES, NO = "yes", "no"
 
 
-class CustomFieldForm(forms.ModelForm):
+class CustomFieldForm(PublicIdChoicesMixin, forms.ModelForm):
     """An admin's definition of a field. Its kind is chosen once, when the field is created."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

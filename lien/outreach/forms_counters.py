@@ -4,11 +4,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from lien.core.forms import PublicIdChoicesMixin
 from lien.outreach.models import CounterType
 from lien.outreach.services_counters import COUNT_HARD_LIMIT, COUNTER_FIELDS
 
 
-class CounterTypeForm(forms.ModelForm):
+class CounterTypeForm(PublicIdChoicesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

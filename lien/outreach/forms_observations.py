@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lien.core.dates import ReasonableDatesMixin
+from lien.core.forms import PublicIdChoicesMixin
 from lien.customfields.forms import CustomFieldsFormMixin
 from lien.outreach.forms import DATETIME_FORMATS, _active_teams_field, _datetime_widget
 from lien.outreach.forms import _not_in_future as not_in_future
@@ -61,7 +62,9 @@ def measures_text(measures: dict) -> str:
     return "\n".join(f"{label}: {value}" for label, value in (measures or {}).items())
 
 
-class ObservationForm(ReasonableDatesMixin, CustomFieldsFormMixin, forms.ModelForm):
+class ObservationForm(
+    PublicIdChoicesMixin, ReasonableDatesMixin, CustomFieldsFormMixin, forms.ModelForm
+):
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     observed_at = forms.DateTimeField(
@@ -130,7 +133,7 @@ class ObservationForm(ReasonableDatesMixin, CustomFieldsFormMixin, forms.ModelFo
         return {name: self.cleaned_data.get(name) for name in self._meta.fields}
 
 
-class MediationForm(ReasonableDatesMixin, forms.ModelForm):
+class MediationForm(PublicIdChoicesMixin, ReasonableDatesMixin, forms.ModelForm):
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     occurred_at = forms.DateTimeField(

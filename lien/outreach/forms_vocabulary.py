@@ -5,12 +5,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lien.core.forms import PublicIdChoicesMixin
 from lien.outreach.models import Place, Territory, Theme
 
 DESCRIPTION_MAX = 2000
 
 
-class _VersionedModelForm(forms.ModelForm):
+class _VersionedModelForm(PublicIdChoicesMixin, forms.ModelForm):
     """A vocabulary form: the version it was read at travels with it (optimistic locking),
     and names stay unique within the organisation (said here, not as a database error)."""
 

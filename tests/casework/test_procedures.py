@@ -139,3 +139,31 @@ def test_a_procedure_names_a_partner_of_the_directory_never_a_foreign_one(
             person=person,
             data={"domain": "cpas", "title": "x", "partner": theirs},
         )
+
+
+def test_editing_a_procedure_shows_its_partner_and_responsible_and_keeps_them(
+    client, social_worker, person, organisation
+):
+    # The selects name records by public id: the form once showed neither chosen, and saving
+    # it unchanged cleared both.
+    from lien.partners.models import Partner
+
+    Partner.objects.create(organisation=organisation, name="Aaa first partner")
+    partner = Partner.objects.create(organisation=organisation, name="CPAS de Molenbeek")
+    procedure = services.create_procedure(
+        by=social_worker,
+        person=person,
+        data={"domain": "cpas", "title": "RIS", "partner": partner, "responsible": social_worker},
+    )
+    client.force_login(social_worker)
+    url = reverse("casework:procedure_edit", args=[procedure.public_id])
+    page = client.get(url)
+    form = page.context["form"]
+    assert form["partner"].value() == partner.public_id
+    assert form["responsible"].value() == social_worker.public_id
+    assert f'<option value="{partner.public_id}" selected>' in page.content.decode()
+    shown = {bound.name: bound.value() for bound in form if bound.value() is not None}
+    assert client.post(url, {**shown, "outcome": "Dossier complet"}).status_code == 302
+    procedure.refresh_from_db()
+    assert procedure.partner == partner and procedure.responsible == social_worker
+    assert procedure.outcome == "Dossier complet"

@@ -263,3 +263,20 @@ def test_the_lists_cost_the_same_queries_whatever_their_length(
     for name in ("territory_list", "place_list", "theme_list"):
         with django_assert_max_num_queries(9):
             assert client.get(reverse(f"outreach:{name}")).status_code == 200
+
+
+def test_editing_a_place_shows_its_own_neighbourhood_and_keeps_it(
+    client, admin, organisation, place
+):
+    # The neighbourhood select names neighbourhoods by public id: the form once showed the
+    # first one, and saving it unchanged moved the place there.
+    Territory.objects.create(organisation=organisation, name_fr="Aaa premier quartier")
+    client.force_login(admin)
+    url = reverse("outreach:place_edit", args=[place.public_id])
+    form = client.get(url).context["form"]
+    assert form["territory"].value() == place.territory.public_id
+    shown = {bound.name: bound.value() for bound in form if bound.value() is not None}
+    assert client.post(url, {**shown, "description": "Entrée rue Ransfort"}).status_code == 302
+    place.refresh_from_db()
+    assert place.territory.name_fr == "Gare de l'Ouest"
+    assert place.description == "Entrée rue Ransfort"
