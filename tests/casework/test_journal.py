@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -118,6 +120,19 @@ def test_a_too_long_note_or_a_future_date_is_explained_and_nothing_is_written(
     assert "occurred_at" in future.context["form"].errors
     assert "Vu à la gare" in future.content.decode()  # what was typed is kept
     assert not JournalEntry.objects.exists()
+
+
+def test_the_time_of_a_new_note_is_shown_in_a_form_the_browser_reads(client, social_worker, person):
+    # A datetime-local input drops any value not written YYYY-MM-DDTHH:MM; the French page
+    # once wrote "24/11/2026 07:40:35", so the time offered was blank, and posting the page
+    # back as shown was refused.
+    client.force_login(social_worker)
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("casework:journal_add", args=[person.public_id]))
+    field = re.search(r'<input type="datetime-local" name="occurred_at" value="([^"]*)"', page.text)
+    shown = field.group(1)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", shown), shown
+    assert add_note(client, person, occurred_at=shown).status_code == 302
 
 
 def test_markup_in_a_note_is_shown_as_text(client, social_worker, person):
