@@ -947,8 +947,8 @@ def mediations(ctx: Context, scale: float, rng: random.Random) -> None:
 
 @step
 def last_contacts(ctx: Context, scale: float, rng: random.Random) -> None:
-    """Each person's last contact (journal entry, encounter, drop-in visit), as the services
-    keep it when they write these records one by one."""
+    """Each person's last contact (journal entry, encounter, drop-in visit) and its copy on
+    their follow-ups, as the services keep them when they write these records one by one."""
     from lien.casework import contacts
     from lien.casework.models import JournalEntry
 
@@ -959,3 +959,4 @@ def last_contacts(ctx: Context, scale: float, rng: random.Random) -> None:
             Encounter.persons.through.objects.all(),
             Passage.objects.all(),
         )
+        contacts.copy_to_follow_ups(Person.objects.all(), FollowUp.objects.all())

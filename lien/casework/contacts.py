@@ -6,28 +6,38 @@ column of each followed person costs a few milliseconds where looking up each on
 entry cost tens (about 2,000 people for a coordinator at bench scale 100). The services that
 write these records call `contact_made` (a new one) or `refresh` (one changed its date or
 people, was archived, or moved in a merge).
+
+Each follow-up keeps a copy, `FollowUp.last_seen_at` (the last contact, or the day the file was
+opened): Today then reads a team's follow-ups in that order from an index and stops at the
+first page, instead of reading each followed person.
 """
 
 import datetime
 from collections.abc import Iterable
 
 from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 
 def contact_made(person_ids: Iterable[int], when: datetime.datetime) -> None:
     """A contact at `when` with these people: their last contact moves forward, never back."""
+    from lien.casework.models import FollowUp
     from lien.people.models import Person
 
     ids = list(person_ids)
     if ids:
-        Person.objects.filter(pk__in=ids).filter(
-            Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=when)
-        ).update(last_contact_at=when)
+        moved = (
+            Person.objects.filter(pk__in=ids)
+            .filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=when))
+            .update(last_contact_at=when)
+        )
+        if moved:
+            copy_to_follow_ups(Person.objects.all(), FollowUp.objects.filter(person_id__in=ids))
 
 
 def refresh(person_ids: Iterable[int]) -> None:
     """Recompute these people's last contact from the records themselves."""
-    from lien.casework.models import JournalEntry
+    from lien.casework.models import FollowUp, JournalEntry
     from lien.outreach.models import Encounter, Passage
     from lien.people.models import Person
 
@@ -39,6 +49,20 @@ def refresh(person_ids: Iterable[int]) -> None:
             Encounter.persons.through.objects.all(),
             Passage.objects.all(),
         )
+        copy_to_follow_ups(Person.objects.all(), FollowUp.objects.filter(person_id__in=ids))
+
+
+def copy_to_follow_ups(people, follow_ups) -> None:
+    """Copy onto `follow_ups` their person's last contact, or the day the file was opened.
+
+    `people` is the unfiltered queryset of the person model (a migration passes its own)."""
+    follow_ups.update(
+        last_seen_at=Subquery(
+            people.filter(pk=OuterRef("person_id"))
+            .order_by()
+            .values(seen=Coalesce("last_contact_at", "created_at"))[:1]
+        )
+    )
 
 
 def _latest(records, when: str, **live):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lien.accounts.models import Role
-from lien.casework import services
+from lien.casework import contacts, services
 from lien.people import services as people_services
 from lien.people.models import Person
 
@@ -101,6 +101,7 @@ def test_today_names_the_people_not_seen_for_a_while(client, social_worker, team
     Person.objects.filter(pk=never.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=60)
     )
+    contacts.refresh([never.pk])  # its follow-up's copy, as for a file opened 60 days ago
     page = today_page(client, social_worker)
     # Longest unseen first; a file opened today with no note yet is not "unseen".
     assert [p.nickname for p in page.context["not_seen"]] == ["Never", "LongAgo"]
@@ -218,6 +219,7 @@ def test_meeting_someone_in_the_street_or_at_the_drop_in_counts_as_seeing_them(
         for n in ("Met", "Visited", "Archived")
     )
     Person.objects.filter(pk__in=[met.pk, visited.pk, archived.pk]).update(created_at=old)
+    contacts.refresh([met.pk, visited.pk, archived.pk])  # files opened 60 days ago
     page = today_page(client, social_worker)
     assert {p.nickname for p in page.context["not_seen"]} == {"Met", "Visited", "Archived"}
 
@@ -272,3 +274,89 @@ def test_a_person_saved_from_an_older_copy_keeps_their_last_contact(social_worke
     person.refresh_from_db()
     assert person.nickname == "Koko"
     assert person.last_contact_at is not None
+
+
+def _journal(by, person, days_ago):
+    services.add_journal_entry(
+        by=by,
+        person=person,
+        text="vu",
+        kind="note",
+        channel="street",
+        visibility="team",
+        section="general",
+        occurred_at=timezone.now() - datetime.timedelta(days=days_ago),
+    )
+
+
+def test_not_seen_names_once_a_person_two_of_my_teams_follow_and_leaves_out_who_left(
+    client, make_user, organisation, team, settings
+):
+    from lien.accounts.models import Team
+    from lien.casework import services_followups
+    from lien.casework.models import FollowUp
+
+    settings.LIEN_NOT_SEEN_DAYS = 30
+    other_team = Team.objects.create(organisation=organisation, name="Équipe Ribaucourt")
+    worker = make_user(Role.SOCIAL_WORKER, organisation=organisation, teams=[team, other_team])
+    both = people_services.create_person(by=worker, team=team, data={"nickname": "Both"})
+    left = people_services.create_person(by=worker, team=team, data={"nickname": "Left"})
+    _journal(worker, both, 50)
+    _journal(worker, left, 40)
+    # The second team's follow-up starts from the person's last contact, 50 days ago.
+    second = services_followups.open_follow_up(
+        by=worker, person=both, team=other_team, on=timezone.localdate()
+    )
+    both.refresh_from_db()
+    second.refresh_from_db()
+    assert second.last_seen_at == both.last_contact_at
+    assert FollowUp.objects.filter(person=both).values("last_seen_at").distinct().count() == 1
+
+    page = today_page(client, worker)
+    assert [p.nickname for p in page.context["not_seen"]] == ["Both", "Left"]
+
+    people_services.mark_left(
+        by=worker,
+        person=left,
+        version=left.version,
+        left_on=timezone.localdate(),
+        reason="relogé",
+    )
+    page = today_page(client, worker)
+    assert [p.nickname for p in page.context["not_seen"]] == ["Both"]
+
+    # Seen again today: the copy on both teams' follow-ups moves with the person, and saving
+    # a follow-up read before does not put the older date back.
+    _journal(worker, both, 0)
+    second.reason = "accompagnement logement"
+    second.save()
+    both.refresh_from_db()
+    assert set(FollowUp.objects.filter(person=both).values_list("last_seen_at", flat=True)) == {
+        both.last_contact_at
+    }
+    assert today_page(client, worker).context["not_seen"] == []
+
+
+def test_not_seen_follows_a_merge_and_its_undo(client, social_worker, team, settings):
+    from lien.casework.models import FollowUp
+    from lien.people.merging import merge_persons, undo_merge
+
+    settings.LIEN_NOT_SEEN_DAYS = 30
+    kept = people_services.create_person(by=social_worker, team=team, data={"nickname": "Kept"})
+    absorbed = people_services.create_person(
+        by=social_worker, team=team, data={"nickname": "Absorbed"}
+    )
+    _journal(social_worker, kept, 60)
+    _journal(social_worker, absorbed, 2)
+    assert [p.nickname for p in today_page(client, social_worker).context["not_seen"]] == ["Kept"]
+
+    merge = merge_persons(by=social_worker, keep=kept, absorb=absorbed, choices={})
+    # The absorbed file's recent note now belongs to the kept person: seen two days ago.
+    kept.refresh_from_db()
+    assert FollowUp.objects.get(person=kept, ended_on__isnull=True).last_seen_at == (
+        kept.last_contact_at
+    )
+    assert today_page(client, social_worker).context["not_seen"] == []
+
+    undo_merge(by=social_worker, merge=merge)
+    assert [p.nickname for p in today_page(client, social_worker).context["not_seen"]] == ["Kept"]
