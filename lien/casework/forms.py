@@ -17,12 +17,7 @@ class JournalEntryForm(ReasonableDatesMixin, forms.ModelForm):
     class Meta:
         model = JournalEntry
         fields = ["kind", "channel", "visibility", "section", "occurred_at", "text"]
-        # A datetime-local input reads only ISO values: a localised one showed empty.
-        widgets = {
-            "occurred_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-            )
-        }
+        widgets = {"occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 
     def __init__(self, *args, visibilities, show_sensitive: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -167,3 +167,24 @@ def test_editing_a_procedure_shows_its_partner_and_responsible_and_keeps_them(
     procedure.refresh_from_db()
     assert procedure.partner == partner and procedure.responsible == social_worker
     assert procedure.outcome == "Dossier complet"
+
+
+def test_editing_a_procedure_in_french_shows_its_dates_and_keeps_them(
+    client, social_worker, person
+):
+    # A date box reads YYYY-MM-DD only: the French page once wrote "15/03/2026", the box
+    # showed blank, and saving the form as shown cleared the due date.
+    procedure = services.create_procedure(
+        by=social_worker,
+        person=person,
+        data={"domain": "housing", "title": "SISP", "due_on": datetime.date(2026, 3, 15)},
+    )
+    client.force_login(social_worker)
+    client.cookies["django_language"] = "fr"
+    url = reverse("casework:procedure_edit", args=[procedure.public_id])
+    page = client.get(url)
+    assert 'name="due_on" value="2026-03-15"' in page.text
+    data = {"domain": "housing", "title": "SISP", "version": 1, "due_on": "2026-03-15"}
+    assert client.post(url, {**data, "status": "in_progress"}).status_code == 302
+    procedure.refresh_from_db()
+    assert procedure.due_on == datetime.date(2026, 3, 15)
