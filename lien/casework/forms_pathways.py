@@ -107,7 +107,8 @@ class EndFollowUpForm(ReasonableDatesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["ended_on"].required = True
         self.fields["end_reason"].required = True
-        self.initial.setdefault("ended_on", timezone.localdate())
+        if not self.initial.get("ended_on"):  # the instance gives None: offer today
+            self.initial["ended_on"] = timezone.localdate()
         self.initial.setdefault("version", self.instance.version)
 
     def clean_ended_on(self):

@@ -182,6 +182,14 @@ def test_another_team_can_start_following_and_ending_keeps_sight_for_a_while(
     assert AuditEvent.objects.filter(action="follow_up.ended").count() == 1
 
 
+def test_ending_a_follow_up_offers_today(client, social_worker, person):
+    # The instance's empty end used to hide the default: the date box came blank.
+    client.force_login(social_worker)
+    url = reverse("casework:follow_up_end", args=[person.follow_ups.get().public_id])
+    page = client.get(url)
+    assert f'name="ended_on" value="{timezone.localdate().isoformat()}"' in page.text
+
+
 def test_a_worker_cannot_end_another_teams_follow_up(client, make_user, organisation, team, person):
     outsider_team = TeamFactory(organisation=organisation)
     outsider = make_user(Role.SOCIAL_WORKER, organisation=organisation, teams=[outsider_team])
