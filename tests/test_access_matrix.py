@@ -57,6 +57,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 URLS: dict[str, Rule] = {
     "web:today": Rule("member"),
+    # Today's lists in full: the user's own procedures, referrals and followed people.
+    "web:today_procedures": Rule(Perm.MANAGE_PROCEDURES),
+    "web:today_cpas": Rule(Perm.MANAGE_PROCEDURES),
+    "web:today_referrals": Rule(Perm.MANAGE_PROCEDURES),
+    "web:today_documents": Rule(Perm.MANAGE_PROCEDURES),
+    "web:today_not_seen": Rule(Perm.MANAGE_PROCEDURES),
     "web:health": Rule(PUBLIC),
     "set_language": Rule(PUBLIC, method="post"),
     "account_login": Rule(PUBLIC),

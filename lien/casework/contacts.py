@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+ACTIVE = "active"  # Person.Status.ACTIVE, spelt out for the migrations' historical models
+
 
 def contact_made(person_ids: Iterable[int], when: datetime.datetime) -> None:
     """A contact at `when` with these people: their last contact moves forward, never back."""
@@ -52,13 +54,23 @@ def refresh(person_ids: Iterable[int]) -> None:
         copy_to_follow_ups(Person.objects.all(), FollowUp.objects.filter(person_id__in=ids))
 
 
+def status_changed(person_ids: Iterable[int]) -> None:
+    """These people left the active file, or came back to it."""
+    from lien.casework.models import FollowUp
+    from lien.people.models import Person
+
+    copy_to_follow_ups(Person.objects.all(), FollowUp.objects.filter(person_id__in=person_ids))
+
+
 def copy_to_follow_ups(people, follow_ups) -> None:
-    """Copy onto `follow_ups` their person's last contact, or the day the file was opened.
+    """Copy onto `follow_ups` their person's last contact, or the day the file was opened;
+    nothing for a person who is not in the active file (left, archived): Today then finds
+    the people to look for in the follow-ups alone.
 
     `people` is the unfiltered queryset of the person model (a migration passes its own)."""
     follow_ups.update(
         last_seen_at=Subquery(
-            people.filter(pk=OuterRef("person_id"))
+            people.filter(pk=OuterRef("person_id"), status=ACTIVE)
             .order_by()
             .values(seen=Coalesce("last_contact_at", "created_at"))[:1]
         )

@@ -14,6 +14,7 @@ from lien.access import policy
 from lien.accounts.models import Team, User
 from lien.audit.changes import apply_changes
 from lien.audit.services import record
+from lien.casework import contacts
 from lien.casework.models import FollowUp, PathwayTemplate
 from lien.casework.services_pathways import apply_pathways
 from lien.core import crypto
@@ -267,6 +268,7 @@ def mark_left(
         )
         person.updated_at = timezone.now()
         person.save()
+        contacts.status_changed([person.pk])
         record(action="person.left", actor=by, obj=person, fields=changed, previous=previous)
     return person
 
@@ -282,6 +284,7 @@ def archive_person(*, by: User, person: Person, version: int) -> Person:
         person.archived_at = timezone.now()
         person.updated_at = person.archived_at
         person.save()
+        contacts.status_changed([person.pk])
         record(action="person.archived", actor=by, obj=person, fields=["status"], previous=previous)
     return person
 
@@ -298,6 +301,7 @@ def reactivate_person(*, by: User, person: Person, version: int) -> Person:
         person.archived_at = None
         person.updated_at = timezone.now()
         person.save()
+        contacts.status_changed([person.pk])
         record(
             action="person.reactivated", actor=by, obj=person, fields=["status"], previous=previous
         )

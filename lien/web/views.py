@@ -6,8 +6,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from lien.access import policy
+from lien.access.policy import Perm
 from lien.accounts.models import Membership, Team
-from lien.casework.today import appointments_today, casework_today
+from lien.casework.today import appointments_today, casework_today, section_page
 from lien.outreach.today import mediations_today
 from lien.teamwork.today import action_items_today
 
@@ -28,6 +29,15 @@ def today(request: HttpRequest) -> HttpResponse:
             **action_items_today(user),
             **mediations_today(user),
         },
+    )
+
+
+@policy.require(Perm.MANAGE_PROCEDURES)
+@require_GET
+def today_list(request: HttpRequest, section: str) -> HttpResponse:
+    """One list of Today in full (Today shows its first rows)."""
+    return render(
+        request, "web/today_list.html", section_page(request.user, section, request.GET.get("page"))
     )
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from lien.accounts.models import Role
 from lien.casework import contacts, services
+from lien.casework import today as today_module
 from lien.people import services as people_services
 from lien.people.models import Person
 
@@ -132,8 +133,63 @@ def test_today_costs_the_same_queries_whatever_the_volume(
         )
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         page = client.get(url)
-    assert len(page.context["my_procedures"]) == 25
-    assert len(page.context["cpas_requests"]) == 25
+    # Today shows the first rows of each list and links to the whole list.
+    assert len(page.context["my_procedures"]) == today_module.ROWS
+    assert len(page.context["cpas_requests"]) == today_module.ROWS
+    html = page.content.decode()
+    assert reverse("web:today_procedures") in html
+    assert reverse("web:today_cpas") in html
+    assert reverse("web:today_referrals") not in html  # nothing more to see there
+
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        whole = client.get(reverse("web:today_procedures"))
+    assert [p.title for p in whole.context["rows"]] == [f"T{n}" for n in range(25)]
+    assert "T24" in whole.content.decode()
+
+
+def test_a_whole_list_pages_through_every_row_once(client, social_worker, team, monkeypatch):
+    monkeypatch.setattr(today_module, "PAGE_SIZE", 4)
+    client.force_login(social_worker)
+    today = timezone.localdate()
+    for n in range(10):
+        other = people_services.create_person(
+            by=social_worker, team=team, data={"nickname": f"P{n}", "niss": ""}
+        )
+        services.create_procedure(
+            by=social_worker,
+            person=other,
+            data={
+                "domain": "cpas",
+                "title": f"T{n}",
+                "responsible": social_worker,
+                "due_on": today,
+                "cpas_received_on": today - datetime.timedelta(days=40),
+            },
+        )
+    url = reverse("web:today_cpas")
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(url, {"page": number})
+        seen += [p.title for p in page.context["rows"]]
+    assert seen == [f"T{n}" for n in range(10)]
+    # Any page number answers a page: the last, or the first.
+    for garbage in ("99", "-1", "abc", "1e309", "\x00"):
+        page = client.get(url, {"page": garbage})
+        assert page.status_code == 200
+        assert page.context["rows"]
+
+
+def test_the_not_seen_list_in_full_names_each_person_once(client, social_worker, team, settings):
+    settings.LIEN_NOT_SEEN_DAYS = 30
+    names = [f"N{n:02}" for n in range(12)]
+    for days, name in enumerate(names):
+        person = people_services.create_person(by=social_worker, team=team, data={"nickname": name})
+        _journal(social_worker, person, 100 - days)
+    page = today_page(client, social_worker)
+    assert [p.nickname for p in page.context["not_seen"]] == names[: today_module.ROWS]
+    assert reverse("web:today_not_seen") in page.content.decode()
+    whole = client.get(reverse("web:today_not_seen"))
+    assert [p.nickname for p in whole.context["rows"]] == names
 
 
 def test_roles_without_casework_see_no_due_lists(client, make_user, organisation, team):
@@ -324,6 +380,13 @@ def test_not_seen_names_once_a_person_two_of_my_teams_follow_and_leaves_out_who_
     )
     page = today_page(client, worker)
     assert [p.nickname for p in page.context["not_seen"]] == ["Both"]
+    left.refresh_from_db()
+    left = people_services.reactivate_person(by=worker, person=left, version=left.version)
+    page = today_page(client, worker)
+    assert [p.nickname for p in page.context["not_seen"]] == ["Both", "Left"]
+    people_services.archive_person(by=worker, person=left, version=left.version)
+    page = today_page(client, worker)
+    assert [p.nickname for p in page.context["not_seen"]] == ["Both"]
 
     # Seen again today: the copy on both teams' follow-ups moves with the person, and saving
     # a follow-up read before does not put the older date back.
@@ -360,3 +423,33 @@ def test_not_seen_follows_a_merge_and_its_undo(client, social_worker, team, sett
 
     undo_merge(by=social_worker, merge=merge)
     assert [p.nickname for p in today_page(client, social_worker).context["not_seen"]] == ["Kept"]
+
+
+def test_the_whole_lists_hold_nothing_of_another_organisation(
+    client, social_worker, person, make_user
+):
+    from tests.factories import OrganisationFactory, TeamFactory
+
+    services.create_procedure(
+        by=social_worker,
+        person=person,
+        data={
+            "domain": "cpas",
+            "title": "Ours",
+            "responsible": social_worker,
+            "due_on": timezone.localdate(),
+            "cpas_received_on": timezone.localdate() - datetime.timedelta(days=40),
+        },
+    )
+    client.force_login(social_worker)
+    assert "Ours" in client.get(reverse("web:today_cpas")).content.decode()
+    elsewhere = OrganisationFactory(name="Autre service")
+    stranger = make_user(
+        Role.COORDINATOR, organisation=elsewhere, teams=[TeamFactory(organisation=elsewhere)]
+    )
+    client.force_login(stranger)
+    for section in today_module.SECTIONS.values():
+        page = client.get(reverse(section.url_name))
+        assert page.status_code == 200
+        assert page.context["rows"] == []
+        assert "Ours" not in page.content.decode()

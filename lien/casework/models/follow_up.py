@@ -46,10 +46,10 @@ class FollowUp(models.Model):
         related_name="referent_of",
         verbose_name=_("referents"),
     )
-    # The person's last contact, or the day their file was opened if none yet: a copy of
-    # theirs, kept by `lien.casework.contacts`, so that Today lists the people a team has not
-    # seen from the team's follow-ups in this order (about 2,000 people read one by one
-    # otherwise, for a coordinator at bench scale 100).
+    # The person's last contact, or the day their file was opened if none yet; empty when they
+    # are not in the active file. A copy, kept by `lien.casework.contacts`, so that Today
+    # lists the people a team has not seen from the team's follow-ups in this order (about
+    # 2,000 people read one by one otherwise, for a coordinator at bench scale 100).
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
