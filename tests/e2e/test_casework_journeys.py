@@ -91,6 +91,40 @@ def test_a_procedure_with_a_due_date_shows_on_today(
     assert not serious_accessibility_violations(page)
 
 
+def test_today_links_a_long_list_to_its_whole_page_on_a_phone(
+    new_context, live_server, social_worker, team, password
+):
+    from lien.casework import services
+
+    due = timezone.localdate() + datetime.timedelta(days=2)
+    for n in range(12):
+        person = people_services.create_person(
+            by=social_worker, team=team, data={"nickname": f"Personne {n:02}"}
+        )
+        services.create_procedure(
+            by=social_worker,
+            person=person,
+            data={
+                "domain": "cpas",
+                "title": f"Démarche {n:02}",
+                "responsible": social_worker,
+                "due_on": due,
+            },
+        )
+    page = sign_in(new_context, social_worker, password)
+    due_list = page.locator("#due-heading").locator("..")
+    expect(due_list.locator("li")).to_have_count(10)
+    # By keyboard: the link to the whole list is reachable and opens it.
+    link = due_list.get_by_role("link", name=re.compile("whole list|liste complète|volledige"))
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/today/procedures/")
+    expect(page.locator("main li")).to_have_count(12)
+    expect(page.locator("main")).to_contain_text("Démarche 11")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not serious_accessibility_violations(page)
+
+
 def test_a_referral_to_a_partner_with_the_persons_consent(
     new_context, live_server, social_worker, organisation, team, password
 ):
