@@ -10,6 +10,27 @@ from lien.people import services as people_services
 from lien.people.models import Person
 
 
+def due_cpas_requests(worker, team, count: int) -> None:
+    """`count` people, each with a CPAS request of the worker's due today and whose decision
+    is late: procedures T0, T1... of people P0, P1..."""
+    today = timezone.localdate()
+    for n in range(count):
+        other = people_services.create_person(
+            by=worker, team=team, data={"nickname": f"P{n}", "niss": ""}
+        )
+        services.create_procedure(
+            by=worker,
+            person=other,
+            data={
+                "domain": "cpas",
+                "title": f"T{n}",
+                "responsible": worker,
+                "due_on": today,
+                "cpas_received_on": today - datetime.timedelta(days=40),
+            },
+        )
+
+
 def today_page(client, user):
     client.force_login(user)
     return client.get(reverse("web:today"))
@@ -115,22 +136,7 @@ def test_today_costs_the_same_queries_whatever_the_volume(
     url = reverse("web:today")
     with django_assert_max_num_queries(30) as baseline:
         client.get(url)
-    today = timezone.localdate()
-    for n in range(25):
-        other = people_services.create_person(
-            by=social_worker, team=team, data={"nickname": f"P{n}", "niss": ""}
-        )
-        services.create_procedure(
-            by=social_worker,
-            person=other,
-            data={
-                "domain": "cpas",
-                "title": f"T{n}",
-                "responsible": social_worker,
-                "due_on": today,
-                "cpas_received_on": today - datetime.timedelta(days=40),
-            },
-        )
+    due_cpas_requests(social_worker, team, 25)
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         page = client.get(url)
     # Today shows the first rows of each list and links to the whole list.
@@ -150,22 +156,7 @@ def test_today_costs_the_same_queries_whatever_the_volume(
 def test_a_whole_list_pages_through_every_row_once(client, social_worker, team, monkeypatch):
     monkeypatch.setattr(today_module, "PAGE_SIZE", 4)
     client.force_login(social_worker)
-    today = timezone.localdate()
-    for n in range(10):
-        other = people_services.create_person(
-            by=social_worker, team=team, data={"nickname": f"P{n}", "niss": ""}
-        )
-        services.create_procedure(
-            by=social_worker,
-            person=other,
-            data={
-                "domain": "cpas",
-                "title": f"T{n}",
-                "responsible": social_worker,
-                "due_on": today,
-                "cpas_received_on": today - datetime.timedelta(days=40),
-            },
-        )
+    due_cpas_requests(social_worker, team, 10)
     url = reverse("web:today_cpas")
     seen = []
     for number in (1, 2, 3):
