@@ -299,6 +299,12 @@ def test_every_url_of_the_project_has_an_access_rule():
 
 @pytest.fixture
 def world(organisation, make_user):
+    return build_world(organisation, make_user)
+
+
+def build_world(organisation, make_user) -> dict:
+    """One record of every kind the URLs name, written by a social worker of a new team;
+    `make_user(*roles, organisation=..., teams=...)` makes the other users it needs."""
     team = TeamFactory(organisation=organisation, name="Gare de l'Ouest")
     target = make_user(Role.SOCIAL_WORKER, organisation=organisation, teams=[team])
     record(action="user.changed", actor=target, obj=target, fields=["full_name"])
