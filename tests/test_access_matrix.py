@@ -309,10 +309,19 @@ def build_world(organisation, make_user) -> dict:
     target = make_user(Role.SOCIAL_WORKER, organisation=organisation, teams=[team])
     record(action="user.changed", actor=target, obj=target, fields=["full_name"])
     person = create_person(by=target, team=team, data={"nickname": "Momo", "niss": ""})
-    procedure = create_procedure(
-        by=target, person=person, data={"domain": "cpas", "title": "Demande RIS"}
-    )
     partner_for_referral = Partner.objects.create(organisation=organisation, name="CPAS Test")
+    # A partner, a responsible and a date: what an edit form must show back as it was.
+    procedure = create_procedure(
+        by=target,
+        person=person,
+        data={
+            "domain": "cpas",
+            "title": "Demande RIS",
+            "partner": partner_for_referral,
+            "responsible": target,
+            "due_on": datetime.date(2026, 3, 16),
+        },
+    )
     referral = services_referrals.refer(
         by=target,
         person=person,
@@ -335,7 +344,12 @@ def build_world(organisation, make_user) -> dict:
     appointment = services_appointments.create_appointment(
         by=target,
         person=person,
-        data={"title": "CPAS", "starts_at": starts_at, "ends_at": starts_at + HOUR},
+        data={
+            "title": "CPAS",
+            "starts_at": starts_at,
+            "ends_at": starts_at + HOUR,
+            "partner": partner,
+        },
         workers=[target],
     )
     document = services_documents.upload_document(

@@ -63,7 +63,7 @@ BY_KIND = {
     "date": ["2026-02-30", "0000-01-01", "1-1-1", "9999-12-31"],
     "time": ["25:99"],
     "datetime-local": ["2026-02-30T25:99", "0001-01-01T00:00", "9999-12-31T23:59"],
-    "number": ["1e309", "NaN", "9" * 40],
+    "number": ["1e309", "-1", "NaN", "9" * 40],
     "choice": [UNKNOWN_CHOICE],  # and, for records, one that does not exist or is elsewhere
     "hidden": ["garbage", "9" * 40],
     "flag": ["garbage"],
@@ -94,6 +94,13 @@ VALID = {
     "people:person_create": {"nickname": "Zébulon"},
 }
 NOT_SENT = {"file", "reset", "button", "image"}
+# The values a browser's typed boxes keep (HTML's value sanitization), the empty one included.
+BROWSER_READS = {
+    "date": r"(\d{4,}-\d\d-\d\d)?",
+    "datetime-local": r"(\d{4,}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?",
+    "time": r"(\d\d:\d\d(:\d\d(\.\d+)?)?)?",
+    "number": r"(-?(\d+|\d*\.\d+)([eE][-+]?\d+)?)?",
+}
 NOT_SWEPT = {"csrfmiddlewaretoken"}  # the test client does not check it
 
 QUERY_VALUES = [
@@ -162,6 +169,8 @@ class PageParser(HTMLParser):
             return
         elif tag == "input":
             value = a.get("value", "")
+            if kind in BROWSER_READS and not re.fullmatch(BROWSER_READS[kind], value):
+                value = ""  # a browser drops what its date, time or number box cannot read
             self._form.fields.append(Field(name, kind, value, "checked" in a, "required" in a))
             self._form.fields[-1].bounded = "maxlength" in a
         elif tag == "select":
@@ -528,6 +537,10 @@ class Sweep:
             if _refused(response):
                 self.failures.append(f"POST {path} [unchanged]: refused {_errors(response)}")
                 return
+            touched = AuditEvent.objects.filter(pk__gt=last or 0).values_list("fields", flat=True)
+            touched = sorted({name for fields in touched for name in fields} - {"version"})
+            if touched:
+                self.failures.append(f"POST {path} [unchanged]: changed {touched}")
             again = self.page(page)
             same = [f.name for f in form.fields]
             shown = [f for f in again.forms if [x.name for x in f.fields] == same] if again else []
@@ -537,6 +550,7 @@ class Sweep:
                 self.failures.append(f"POST {path} [unchanged]: the page then shows {changed}")
 
         if editing:
+            last = AuditEvent.objects.order_by("pk").values_list("pk", flat=True).last()
             unchanged = _as_sent(form, main, filled=False)
             self.request("post", path, "unchanged", unchanged, then=read_back)
         self.request("post", path, "as the page gave it", sent)
