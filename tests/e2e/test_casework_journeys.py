@@ -115,7 +115,9 @@ def test_today_links_a_long_list_to_its_whole_page_on_a_phone(
     due_list = page.locator("#due-heading").locator("..")
     expect(due_list.locator("li")).to_have_count(10)
     # By keyboard: the link to the whole list is reachable and opens it.
-    link = due_list.get_by_role("link", name=re.compile("whole list|toute la liste|volledige lijst"))
+    link = due_list.get_by_role(
+        "link", name=re.compile("whole list|toute la liste|volledige lijst")
+    )
     link.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/today/procedures/")
