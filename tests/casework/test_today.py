@@ -31,6 +31,20 @@ def due_cpas_requests(worker, team, count: int) -> None:
         )
 
 
+def _journal(by, person, days_ago):
+    """A team note about `person`, dated `days_ago` days back."""
+    services.add_journal_entry(
+        by=by,
+        person=person,
+        text="vu",
+        kind="note",
+        channel="street",
+        visibility="team",
+        section="general",
+        occurred_at=timezone.now() - datetime.timedelta(days=days_ago),
+    )
+
+
 def today_page(client, user):
     client.force_login(user)
     return client.get(reverse("web:today"))
@@ -107,16 +121,7 @@ def test_today_names_the_people_not_seen_for_a_while(client, social_worker, team
         by=social_worker, team=team, data={"nickname": "LongAgo", "niss": ""}
     )
     for who, days in [(seen, 3), (long_ago, 45)]:
-        services.add_journal_entry(
-            by=social_worker,
-            person=who,
-            text="vu",
-            kind="note",
-            channel="street",
-            visibility="team",
-            section="general",
-            occurred_at=timezone.now() - datetime.timedelta(days=days),
-        )
+        _journal(social_worker, who, days)
     never = people_services.create_person(
         by=social_worker, team=team, data={"nickname": "Never", "niss": ""}
     )
@@ -321,19 +326,6 @@ def test_a_person_saved_from_an_older_copy_keeps_their_last_contact(social_worke
     person.refresh_from_db()
     assert person.nickname == "Koko"
     assert person.last_contact_at is not None
-
-
-def _journal(by, person, days_ago):
-    services.add_journal_entry(
-        by=by,
-        person=person,
-        text="vu",
-        kind="note",
-        channel="street",
-        visibility="team",
-        section="general",
-        occurred_at=timezone.now() - datetime.timedelta(days=days_ago),
-    )
 
 
 def test_not_seen_names_once_a_person_two_of_my_teams_follow_and_leaves_out_who_left(
