@@ -312,15 +312,7 @@ def test_meeting_someone_in_the_street_or_at_the_drop_in_counts_as_seeing_them(
 def test_a_person_saved_from_an_older_copy_keeps_their_last_contact(social_worker, team):
     person = people_services.create_person(by=social_worker, team=team, data={"nickname": "Ko"})
     copy = Person.objects.get(pk=person.pk)
-    services.add_journal_entry(
-        by=social_worker,
-        person=person,
-        text="vu",
-        kind="note",
-        channel="street",
-        visibility="team",
-        section="general",
-    )
+    _journal(social_worker, person, 0)
     copy.nickname = "Koko"
     copy.save()
     person.refresh_from_db()
